@@ -1,0 +1,145 @@
+"""`python -m bot ...`: parse the command line, read settings, wire, run one job.
+
+Heavy or platform imports happen inside the job that needs them, so `search` with a
+warm cache starts fast and needs no tokens.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import Settings, load_dotenv
+from .errors import UserError
+
+log = logging.getLogger("bot")
+
+MAX_QUESTION_CHARS = 2000
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Answer questions from podcast archives.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--knowledge", action="append", metavar="DIR",
+                        help="knowledge folder (repeatable; default: $BOT_KNOWLEDGE or knowledge/)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="job", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question with the best moment")
+    ask.add_argument("question")
+    search = sub.add_parser("search", parents=[common], help="ranked moments, for tools")
+    search.add_argument("question")
+    search.add_argument("--json", action="store_true", help="one JSON object (the default output)")
+    search.add_argument("-k", type=int, default=5, help="how many results (default 5)")
+    latest = sub.add_parser("latest", parents=[common], help="the newest episode")
+    latest.add_argument("--json", action="store_true")
+    ev = sub.add_parser("eval", parents=[common], help="score a question set (JSONL)")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("-k", type=int, default=5)
+    ev.add_argument("--json", action="store_true")
+    index = sub.add_parser("index", parents=[common], help="build or refresh the index cache")
+    index.add_argument("--rebuild", action="store_true", help="ignore the cache")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    load_dotenv()
+    try:
+        settings = Settings.from_env(knowledge=args.knowledge)
+        _configure_logging(settings, args.verbose)
+        return _JOBS[args.job](args, settings)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _configure_logging(settings: Settings, verbose: bool) -> None:
+    from .logs import configure_logging
+
+    configure_logging(level="DEBUG" if verbose else settings.log_level, as_json=settings.log_json)
+
+
+def clean_question(text: str) -> str:
+    """The question as searched: one line of printable text, not empty, bounded."""
+    if any(not ch.isprintable() and ch not in "\t\n\r" for ch in text):
+        raise UserError("the question contains control characters")
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise UserError("the question is empty: try `python -m bot ask \"How do I join Omdena?\"`")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise UserError(f"the question is too long ({len(cleaned)} characters, at most {MAX_QUESTION_CHARS})")
+    return cleaned
+
+
+def open_searcher(settings: Settings):
+    from .retrieval.search import Searcher
+    from .retrieval.service import open_index
+
+    loaded = open_index(list(settings.knowledge), settings.cache_dir)
+    return Searcher(loaded.index), loaded
+
+
+def _ask(args, settings: Settings) -> int:
+    from .render_text import render_result
+
+    question = clean_question(args.question)
+    searcher, _ = open_searcher(settings)
+    print(render_result(searcher.search(question, 4), searcher.index))
+    return 0
+
+
+def _search(args, settings: Settings) -> int:
+    question = clean_question(args.question)
+    if not 1 <= args.k <= 100:
+        raise UserError("-k must be between 1 and 100")
+    searcher, _ = open_searcher(settings)
+    print(json.dumps(searcher.search(question, args.k).to_json(), ensure_ascii=False))
+    return 0
+
+
+def _latest(args, settings: Settings) -> int:
+    from .render_text import episode_json, render_episode
+    from .retrieval.episodes_query import newest_episode
+
+    searcher, _ = open_searcher(settings)
+    episode = newest_episode(searcher.index.documents.values())
+    if episode is None:
+        raise UserError("no episode with a season and episode number in the knowledge")
+    print(json.dumps(episode_json(episode), ensure_ascii=False) if args.json else render_episode(episode))
+    return 0
+
+
+def _eval(args, settings: Settings) -> int:
+    from .evaluation import evaluate, read_questions
+    from .render_text import render_eval
+
+    questions = read_questions(args.file)
+    searcher, loaded = open_searcher(settings)
+    report = evaluate(searcher.search, questions, args.k)
+    report.index_seconds = loaded.seconds
+    if args.json:
+        print(json.dumps(report.figures()))
+    else:
+        print(render_eval(report, from_cache=loaded.from_cache))
+    return 0
+
+
+def _index(args, settings: Settings) -> int:
+    from .retrieval.service import open_index
+
+    loaded = open_index(list(settings.knowledge), settings.cache_dir, rebuild=args.rebuild)
+    index = loaded.index
+    how = "loaded from cache" if loaded.from_cache else "built"
+    print(f"{how} in {loaded.seconds:.2f} s: {len(index.documents)} documents, "
+          f"{len(index.episodes)} episodes, {len(index.passages)} passages")
+    for skipped in index.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}")
+    return 0
+
+
+_JOBS = {"ask": _ask, "search": _search, "latest": _latest, "eval": _eval, "index": _index}

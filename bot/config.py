@@ -1,0 +1,93 @@
+"""Settings from the environment (and an optional `.env`), read once by the entry point.
+
+Nothing here runs at import time; `Settings.from_env()` is called by `__main__`.
+Secrets are kept out of `repr` so they can't leak into logs.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UserError
+
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+@dataclass(frozen=True)
+class Settings:
+    knowledge: tuple[Path, ...] = (DEFAULT_KNOWLEDGE,)
+    data_dir: Path = Path("data")
+    rate_limit_per_minute: int = 5
+    slack_bot_token: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_api_url: str = "https://slack.com/api/"
+    slack_moderators: tuple[str, ...] = ()
+    slack_moderator_group: str = ""
+    discord_token: str = field(default="", repr=False)
+    discord_moderator_roles: tuple[str, ...] = ()
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, knowledge: list[str] | None = None) -> "Settings":
+        env = dict(os.environ if environ is None else environ)
+        folders = knowledge or _path_list(env.get("BOT_KNOWLEDGE", ""))
+        return cls(
+            knowledge=tuple(Path(f) for f in folders) or (DEFAULT_KNOWLEDGE,),
+            data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
+            rate_limit_per_minute=_int(env, "BOT_RATE_LIMIT", 5),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
+            slack_app_token=env.get("SLACK_APP_TOKEN", ""),
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+            slack_api_url=_with_slash(env.get("SLACK_API_URL") or "https://slack.com/api/"),
+            slack_moderators=_csv(env.get("SLACK_MODERATORS", "")),
+            slack_moderator_group=env.get("SLACK_MODERATOR_GROUP", "").strip(),
+            discord_token=env.get("DISCORD_TOKEN", ""),
+            discord_moderator_roles=_csv(env.get("DISCORD_MODERATOR_ROLES", "")),
+            log_json=env.get("BOT_LOG_JSON", "").lower() in ("1", "true", "yes"),
+            log_level=(env.get("BOT_LOG_LEVEL") or "INFO").upper(),
+        )
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    def require(self, *names: str) -> None:
+        """Fail with one clear line when a platform's secrets are missing."""
+        missing = [n for n in names if not getattr(self, n.lower())]
+        if missing:
+            raise UserError(f"missing setting(s): {', '.join(missing)} (see .env.example)")
+
+
+def load_dotenv(path: Path = Path(".env"), environ: dict | None = None) -> None:
+    """Minimal `.env` support: KEY=VALUE lines; the real environment wins."""
+    target = os.environ if environ is None else environ
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        target.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+def _path_list(value: str) -> list[str]:
+    return [p for p in value.split(os.pathsep) if p.strip()]
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"  # slack_sdk drops a last segment without it
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    try:
+        return int(env.get(name) or default)
+    except ValueError:
+        raise UserError(f"{name} must be a whole number") from None

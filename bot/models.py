@@ -1,0 +1,95 @@
+"""The neutral message model both chat adapters and the console speak.
+
+An adapter turns a platform event into one `Invocation`, hands it to the core, and
+renders the `Reply` it gets back. No platform types cross this line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+# Reply kinds: what the renderer should draw.
+ANSWER = "answer"          # a searched answer: `answer` + `alternatives`
+PINNED = "pinned"          # a moderator-curated answer: `answer` (maybe text-only) + `pin`
+NOT_FOUND = "not_found"    # nothing good enough: `suggestions` holds the closest episodes
+EPISODE = "episode"        # one episode card: `episode`
+EPISODES = "episodes"      # several candidate episodes: `suggestions`
+INFO = "info"              # help, pin lists, confirmations: `text` says it all
+REFUSED = "refused"        # permission denied or rate limited: short, private
+ERROR = "error"            # bad input or a failure: short, private, maybe `error_ref`
+
+
+@dataclass(frozen=True)
+class Invocation:
+    platform: str                 # "slack", "discord", "console"
+    user_id: str
+    user_name: str
+    channel_id: str
+    command: str                  # a name from the command table
+    text: str = ""                # what the user typed after the command
+    thread_id: str | None = None  # thread or conversation the reply belongs to
+    message_id: str | None = None # the message that triggered it, when there is one
+    is_moderator: bool = False    # decided by the adapter from platform roles/settings
+    options: Mapping[str, str] = field(default_factory=dict)  # structured input from UI (e.g. answer_id)
+
+    @property
+    def conversation(self) -> tuple[str, str, str]:
+        """Where 'the bot's previous answer' is looked up."""
+        return (self.platform, self.channel_id, self.thread_id or "")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A quotable moment: an utterance span of an episode, or an article paragraph."""
+
+    text: str
+    speaker: str | None
+    doc_id: str
+    title: str
+    code: str | None = None       # "s17e07"
+    chapter: str | None = None
+    start: int | None = None      # seconds; None for articles and text-only pins
+    url: str | None = None        # starts playing at `start`
+    released: str | None = None   # ISO date of the episode/article
+
+
+@dataclass(frozen=True)
+class ChapterLink:
+    title: str
+    start: int | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class EpisodeCard:
+    doc_id: str
+    title: str
+    code: str | None
+    guests: tuple[str, ...]
+    released: str | None
+    url: str | None
+    description: str
+    chapters: tuple[ChapterLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class PinInfo:
+    pin_id: int
+    question: str
+    pinned_by: str
+    pinned_at: str                # ISO timestamp, UTC
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: str
+    text: str                     # complete plain-text rendering: fallback and console output
+    answer: Moment | None = None
+    alternatives: tuple[Moment, ...] = ()
+    episode: EpisodeCard | None = None
+    suggestions: tuple[EpisodeCard, ...] = ()
+    pin: PinInfo | None = None
+    ephemeral: bool = False       # only the asker sees it
+    answer_id: str | None = None  # for feedback buttons and "pin this answer"
+    notes: tuple[str, ...] = ()   # e.g. "This advice is from 2021, more than three years ago."
+    error_ref: str | None = None

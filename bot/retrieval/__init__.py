@@ -1,0 +1,1 @@
+"""Knowledge loading, passages and BM25 retrieval."""

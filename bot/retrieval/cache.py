@@ -1,0 +1,124 @@
+"""The index cache: one file per knowledge set, reused while nothing changed.
+
+The key is a fingerprint of the knowledge files' contents and of this package's own
+source (a change to the tokenizer or to passage cutting must invalidate old caches).
+The file is an uncompressed `.npz` read with `allow_pickle=False`, so a foreign file
+can't run code; zip CRCs catch truncation and corruption; a header inside names the
+format and fingerprint. Anything wrong means: log why, rebuild, overwrite atomically.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import SparseBM25
+from .documents import SkippedFile, document_from_dict, document_to_dict
+from .index import SearchIndex
+from .loader import EXTENSIONS
+from .passages import passage_from_list, passage_to_list
+
+log = logging.getLogger(__name__)
+
+MAGIC = "podcast-answer-bot/index"
+FORMAT = 1
+
+
+def knowledge_fingerprint(folders: list[Path]) -> str:
+    digest = hashlib.sha256(f"{MAGIC}/{FORMAT}".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    for folder in folders:
+        digest.update(str(folder.resolve()).encode() + b"\0")
+        for path in sorted(folder.rglob("*")):
+            if path.suffix.lower() in EXTENSIONS and path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def cache_path(cache_dir: Path, folders: list[Path]) -> Path:
+    key = hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()
+    return cache_dir / f"index-{key[:16]}.npz"
+
+
+def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
+    meta = {
+        "magic": MAGIC, "format": FORMAT, "fingerprint": fingerprint,
+        "documents": [document_to_dict(d) for d in index.documents.values()],
+        "passages": [passage_to_list(p) for p in index.passages],
+        "skipped": [[s.path, s.reason] for s in index.skipped],
+        "fields": {name: {"vocabulary": sorted(bm.vocabulary, key=bm.vocabulary.get),
+                          "n_docs": bm.n_docs} for name, bm in index.fields.items()},
+    }
+    arrays = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
+    for name, bm in index.fields.items():
+        arrays[f"{name}.offsets"] = bm.offsets
+        arrays[f"{name}.doc_ids"] = bm.doc_ids
+        arrays[f"{name}.weights"] = bm.weights
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.savez(out, **arrays)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)  # readers see the old file or the new one, never half
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def read_cache(path: Path, fingerprint: str) -> SearchIndex | None:
+    """The cached index, or None (with the reason logged) when it can't be trusted."""
+    if not path.exists():
+        return None
+    try:
+        return _read(path, fingerprint)
+    except _Stale as reason:
+        log.info("index cache %s is out of date (%s); rebuilding", path, reason)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError,
+            zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        log.warning("index cache %s is unreadable (%s); rebuilding", path, type(exc).__name__)
+    return None
+
+
+class _Stale(Exception):
+    pass
+
+
+def _read(path: Path, fingerprint: str) -> SearchIndex:
+    with open(path, "rb") as raw:
+        data = raw.read()  # read once: the file may be replaced while we read it
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        meta = json.loads(npz["meta"].tobytes().decode())
+        if meta.get("magic") != MAGIC or meta.get("format") != FORMAT:
+            raise _Stale("written by another program or version")
+        if meta.get("fingerprint") != fingerprint:
+            raise _Stale("knowledge changed")
+        fields = {}
+        for name, info in meta["fields"].items():
+            offsets, doc_ids, weights = (npz[f"{name}.{a}"] for a in ("offsets", "doc_ids", "weights"))
+            vocabulary = {term: i for i, term in enumerate(info["vocabulary"])}
+            _check_shapes(offsets, doc_ids, weights, len(vocabulary), info["n_docs"])
+            fields[name] = SparseBM25(vocabulary, offsets, doc_ids, weights, info["n_docs"])
+    documents = [document_from_dict(d) for d in meta["documents"]]
+    passages = [passage_from_list(p) for p in meta["passages"]]
+    skipped = tuple(SkippedFile(p, r) for p, r in meta["skipped"])
+    if any(bm.n_docs != len(passages) for bm in fields.values()):
+        raise ValueError("index arrays and passages disagree")
+    return SearchIndex({d.doc_id: d for d in documents}, passages, fields, skipped=skipped)
+
+
+def _check_shapes(offsets, doc_ids, weights, n_terms: int, n_docs: int) -> None:
+    if offsets.shape != (n_terms + 1,) or doc_ids.shape != weights.shape:
+        raise ValueError("index arrays do not fit together")
+    if int(offsets[-1]) != len(doc_ids) or (len(doc_ids) and int(doc_ids.max()) >= n_docs):
+        raise ValueError("index arrays point outside the passages")

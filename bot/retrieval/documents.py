@@ -1,0 +1,103 @@
+"""The knowledge model: what a loaded file becomes before it is cut into passages.
+
+Values that cross module boundaries are frozen dataclasses; `Document` is also what
+the index cache stores, so it stays plain (strings, numbers, tuples).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EPISODE = "episode"
+ARTICLE = "article"
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One transcript line (or one article paragraph, with `sec` None)."""
+
+    text: str
+    sec: int | None
+    who: str | None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of utterances under one header (an episode chapter, an article heading)."""
+
+    header: str | None
+    utterances: tuple[Utterance, ...]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    sec: int | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Metadata of one knowledge file; its body lives in `LoadedDocument.sections`."""
+
+    doc_id: str
+    kind: str
+    title: str
+    path: str = ""
+    short: str = ""
+    season: int | None = None
+    episode: int | None = None
+    guests: tuple[str, ...] = ()
+    youtube_id: str | None = None
+    url: str | None = None
+    released: str | None = None  # ISO date, when the archive says when it came out
+    description: str = ""
+    topics: tuple[str, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+
+    @property
+    def code(self) -> str | None:
+        """`s17e07`, the way the community refers to an episode."""
+        if self.season is None or self.episode is None:
+            return None
+        return f"s{self.season:02d}e{self.episode:02d}"
+
+    def link_at(self, sec: int | None) -> str | None:
+        """A link that starts playing at `sec` (the source link for articles)."""
+        if self.youtube_id and sec is not None:
+            return f"https://www.youtube.com/watch?v={self.youtube_id}&t={int(sec)}s"
+        if self.youtube_id:
+            return f"https://www.youtube.com/watch?v={self.youtube_id}"
+        return self.url
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    document: Document
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+def document_to_dict(doc: Document) -> dict:
+    return {
+        "doc_id": doc.doc_id, "kind": doc.kind, "title": doc.title, "path": doc.path,
+        "short": doc.short, "season": doc.season, "episode": doc.episode,
+        "guests": list(doc.guests), "youtube_id": doc.youtube_id, "url": doc.url,
+        "released": doc.released, "description": doc.description,
+        "topics": list(doc.topics),
+        "chapters": [[c.title, c.sec] for c in doc.chapters],
+    }
+
+
+def document_from_dict(data: dict) -> Document:
+    return Document(
+        doc_id=data["doc_id"], kind=data["kind"], title=data["title"], path=data["path"],
+        short=data["short"], season=data["season"], episode=data["episode"],
+        guests=tuple(data["guests"]), youtube_id=data["youtube_id"], url=data["url"],
+        released=data["released"], description=data["description"],
+        topics=tuple(data["topics"]),
+        chapters=tuple(Chapter(title, sec) for title, sec in data["chapters"]),
+    )

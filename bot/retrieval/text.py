@@ -1,0 +1,27 @@
+"""Small text clean-ups shared by the loaders: what readers see, not what BM25 sees."""
+from __future__ import annotations
+
+import html
+import re
+
+_TAG = re.compile(r"<[^>]+>")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_KRAMDOWN_ATTR = re.compile(r"\{:[^}]*\}")
+_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_inline(text: str) -> str:
+    """Collapse white space and drop HTML entities, keeping every word."""
+    return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def clean_markdown(text: str) -> str:
+    """Markdown/HTML paragraph to plain reading text."""
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _KRAMDOWN_ATTR.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _EMPHASIS.sub("", text)
+    return clean_inline(text)

@@ -1,0 +1,49 @@
+"""One tokenizer for passages and questions: lower-case words, English stop words
+dropped, Snowball (Porter 2) stems. Corpus and query must go through the same code, or
+BM25 silently matches nothing.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import Stemmer
+
+_WORD = re.compile(r"[a-z0-9]+")
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+
+# NLTK's English stop word list, plus contraction leftovers our word pattern produces.
+STOP_WORDS = frozenset("""
+a about above after again against ain all am an and any are aren as at be because been
+before being below between both but by can couldn d did didn do does doesn doing don
+down during each few for from further had hadn has hasn have haven having he her here
+hers herself him himself his how i if in into is isn it its itself just ll m ma me
+mightn more most mustn my myself needn no nor not now o of off on once only or other
+our ours ourselves out over own re s same shan she should shouldn so some such t than
+that the their theirs them themselves then there these they this those through to too
+under until up ve very was wasn we were weren what when where which while who whom why
+will with won wouldn y you your yours yourself yourselves
+""".split())
+
+
+class Tokenizer:
+    """Callable text -> list of stems. Keeps a stem cache: the archive reuses words."""
+
+    def __init__(self, stop_words: frozenset[str] = STOP_WORDS) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stop_words = stop_words
+        self._cache: dict[str, str] = {}
+
+    def words(self, text: str) -> list[str]:
+        """Lower-cased words without accents or stop words, not yet stemmed."""
+        folded = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+        return [w for w in _WORD.findall(folded) if w not in self._stop_words]
+
+    def stem(self, word: str) -> str:
+        stem = self._cache.get(word)
+        if stem is None:
+            stem = self._cache[word] = self._stemmer.stemWord(word)
+        return stem
+
+    def __call__(self, text: str) -> list[str]:
+        return [self.stem(w) for w in self.words(text)]
