@@ -1,0 +1,128 @@
+"""The command line as a user runs it: a real process, real files, exit codes."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.retrieval.helpers import episode_text, write
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_EPISODE = "open-source-and-volunteering-in-ai-for-data-ml-career-growth"
+
+
+def run(*args, data_dir: Path, env_extra=None, timeout=60):
+    env = {k: v for k, v in os.environ.items() if k != "BOT_KNOWLEDGE"}
+    env.update({"BOT_DATA_DIR": str(data_dir), **(env_extra or {})})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+def test_search_json_contract(data_dir):
+    out = run("search", "How do I join Omdena?", "--json", "-k", "3", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert set(result) == {"question", "abstained", "results"}
+    assert result["question"] == "How do I join Omdena?" and result["abstained"] is False
+    assert 1 <= len(result["results"]) <= 3
+    for r in result["results"]:
+        assert set(r) == {"doc", "title", "section", "speaker", "start", "end", "url", "text", "score"}
+        if r["doc"] == SAMPLE_EPISODE:
+            assert isinstance(r["start"], int) and r["end"] >= r["start"]
+            assert r["url"] == f"https://www.youtube.com/watch?v=aHdaIwOEI8Q&t={r['start']}s"
+        else:
+            assert r["start"] is None and r["end"] is None
+    assert [r["score"] for r in result["results"]] == sorted((r["score"] for r in result["results"]), reverse=True)
+
+
+def test_ask_prints_quote_speaker_episode_chapter_and_timestamped_link(data_dir):
+    out = run("ask", "How do I join Omdena?", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "“" in text and "chapter" in text and "Next best moments" in text
+    assert "https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=" in text
+
+
+def test_latest_json(data_dir):
+    out = run("latest", "--json", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    latest = json.loads(out.stdout)
+    assert (latest["doc"], latest["season"], latest["episode"]) == (SAMPLE_EPISODE, 17, 7)
+    assert latest["url"] == "https://www.youtube.com/watch?v=aHdaIwOEI8Q" and latest["description"]
+
+
+def test_latest_picks_highest_season_then_episode(tmp_path):
+    folder = tmp_path / "k"
+    write(folder, "old.md", episode_text(title="Old", season=9, episode=12, extra={"date": "2030-01-01"}))
+    write(folder, "new.md", episode_text(title="New", season=10, episode=2))
+    write(folder, "mid.md", episode_text(title="Mid", season=10, episode=1))
+    out = run("latest", "--knowledge", str(folder), data_dir=tmp_path / "d")
+    assert out.returncode == 0 and out.stdout.startswith("New (s10e02)")
+
+
+def test_index_reports_counts_and_skipped_files(tmp_path):
+    folder = tmp_path / "k"
+    write(folder, "ep.md", episode_text())
+    write(folder, "bad.md", "---\ntitle: [oops\n---\n")
+    out = run("index", "--knowledge", str(folder), data_dir=tmp_path / "d")
+    assert out.returncode == 0, out.stderr
+    assert "built" in out.stdout and "1 documents, 1 episodes" in out.stdout
+    assert f"skipped {folder / 'bad.md'}: invalid YAML" in out.stdout
+    again = run("index", "--knowledge", str(folder), data_dir=tmp_path / "d")
+    assert again.stdout.startswith("loaded from cache") and "bad.md" in again.stdout
+
+
+def test_knowledge_from_environment(tmp_path):
+    folder = tmp_path / "k"
+    write(folder, "ep.md", episode_text())
+    out = run("search", "gardening robots", data_dir=tmp_path / "d", env_extra={"BOT_KNOWLEDGE": str(folder)})
+    assert json.loads(out.stdout)["results"][0]["doc"] == "ep"
+
+
+def test_eval_prints_figures_and_failures(tmp_path, data_dir):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in [
+        {"id": "a", "question": "How do I join Omdena?", "doc": "my-experience-with-omdena",
+         "contains": "you need to apply to a project on their website", "also": [], "style": "named"},
+        {"id": "b", "question": "quantum chromodynamics lattice gauge", "doc": None, "style": "unanswerable"},
+    ]))
+    out = run("eval", str(questions), "--json", data_dir=data_dir)
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout)
+    for key in ("hit@1", "hit@3", "hit@5", "mrr@5", "doc@5", "abstained_unanswerable",
+                "abstained_answerable", "query_p50_ms", "query_p99_ms", "index_seconds"):
+        assert key in figures
+    assert figures["questions"] == 2 and figures["hit@5"] == 1.0
+    human = run("eval", str(questions), data_dir=data_dir)
+    assert "hit@1" in human.stdout and "MRR@5" in human.stdout and "p99" in human.stdout
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "empty"),
+    ("   \t ", "empty"),
+    ("x" * 100_000, "too long"),
+    ("why\x07 not\x1b[2J", "control characters"),
+])
+def test_bad_questions_get_one_line_error(data_dir, question, message):
+    out = run("search", question, data_dir=data_dir)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_missing_knowledge_folder(tmp_path):
+    out = run("ask", "anything", "--knowledge", str(tmp_path / "missing"), data_dir=tmp_path)
+    assert out.returncode == 2 and "knowledge folder not found" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bad_eval_file(tmp_path, data_dir):
+    broken = tmp_path / "q.jsonl"
+    broken.write_text("{not json\n")
+    out = run("eval", str(broken), data_dir=data_dir)
+    assert out.returncode == 2 and "not a JSON object" in out.stderr
