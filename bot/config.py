@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archives import knowledge_folders
 from .errors import UserError
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -29,14 +30,26 @@ class Settings:
     discord_moderator_roles: tuple[str, ...] = ()
     log_json: bool = False
     log_level: str = "INFO"
+    # Operations (issue 7). `knowledge` above also holds synced archives (see archives.py);
+    # `configured_knowledge` is what --knowledge / BOT_KNOWLEDGE said, for live reload.
+    configured_knowledge: tuple[Path, ...] = ()
+    reload_seconds: int = 30
+    slack_announce_channel: str = ""
+    discord_announce_channel: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, knowledge: list[str] | None = None) -> "Settings":
         env = dict(os.environ if environ is None else environ)
         folders = knowledge or _path_list(env.get("BOT_KNOWLEDGE", ""))
+        configured = tuple(Path(f) for f in folders) or (DEFAULT_KNOWLEDGE,)
+        data_dir = Path(env.get("BOT_DATA_DIR") or "data")
         return cls(
-            knowledge=tuple(Path(f) for f in folders) or (DEFAULT_KNOWLEDGE,),
-            data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
+            knowledge=knowledge_folders(configured, data_dir),
+            configured_knowledge=configured,
+            reload_seconds=_int(env, "BOT_RELOAD_SECONDS", 30),
+            slack_announce_channel=env.get("SLACK_ANNOUNCE_CHANNEL", "").strip(),
+            discord_announce_channel=env.get("DISCORD_ANNOUNCE_CHANNEL", "").strip(),
+            data_dir=data_dir,
             rate_limit_per_minute=_int(env, "BOT_RATE_LIMIT", 5),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),

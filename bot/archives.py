@@ -1,0 +1,116 @@
+"""The record of synced archives: which knowledge folders `python -m bot sync` added.
+
+`data_dir/archives.json` lists each archive (name, repository, branch, paths, commit).
+Every archive's checkout root, `data_dir/archive/<name>`, is a knowledge folder; when
+`--path` was given the checkout is sparse, so only those folders exist in it.
+
+Settings read the record once at start, and live reload reads it on every tick, so a
+running bot learns an archive synced by another process without a restart. The record
+is replaced atomically; a missing or unreadable record means "no synced archives".
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+log = logging.getLogger(__name__)
+
+RECORD_FILE = "archives.json"
+ARCHIVE_DIR = "archive"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class SyncedArchive:
+    name: str
+    repo: str                     # credentials stripped: the record must hold no secret
+    branch: str
+    paths: tuple[str, ...]
+    commit: str
+    synced_at: str                # ISO timestamp, UTC
+
+
+def archive_root(data_dir: Path, name: str) -> Path:
+    return data_dir / ARCHIVE_DIR / name
+
+
+def valid_name(name: str) -> bool:
+    return bool(_NAME.match(name)) and name not in (".", "..")
+
+
+def read_archives(data_dir: Path) -> list[SyncedArchive]:
+    path = data_dir / RECORD_FILE
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return [_archive(item) for item in raw.get("archives", [])]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("ignoring unreadable archive record %s (%s)", path, type(exc).__name__)
+        return []
+
+
+def record_archive(data_dir: Path, archive: SyncedArchive) -> None:
+    """Add or replace one archive in the record (callers hold the sync lock)."""
+    archives = [a for a in read_archives(data_dir) if a.name != archive.name] + [archive]
+    archives.sort(key=lambda a: a.name)
+    payload = {"archives": [asdict(a) for a in archives]}
+    _write_atomically(data_dir / RECORD_FILE, json.dumps(payload, indent=2) + "\n")
+
+
+def synced_folders(data_dir: Path) -> list[Path]:
+    return [archive_root(data_dir, a.name) for a in read_archives(data_dir) if valid_name(a.name)]
+
+
+def knowledge_folders(configured, data_dir: Path) -> tuple[Path, ...]:
+    """Configured folders, then synced archives; each folder once."""
+    folders: list[Path] = []
+    seen: set[Path] = set()
+    for folder in [*configured, *synced_folders(data_dir)]:
+        key = Path(folder).resolve()
+        if key not in seen:
+            seen.add(key)
+            folders.append(Path(folder))
+    return tuple(folders)
+
+
+def redact_url(url: str) -> str:
+    """The URL without a user or token (`https://x-access-token:...@github.com/...`)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "[unparseable url]"
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _archive(item: dict) -> SyncedArchive:
+    return SyncedArchive(
+        name=str(item["name"]), repo=str(item["repo"]), branch=str(item.get("branch") or ""),
+        paths=tuple(str(p) for p in item.get("paths") or ()), commit=str(item.get("commit") or ""),
+        synced_at=str(item.get("synced_at") or ""),
+    )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)  # readers see the old record or the new one, never half
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
