@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     index = sub.add_parser("index", parents=[common], help="build or refresh the index cache")
     index.add_argument("--rebuild", action="store_true", help="ignore the cache")
+    sub.add_parser("health", parents=[common], help="exit 0 when the knowledge loads and the data folder is writable")
     return parser
 
 
@@ -143,3 +144,14 @@ def _index(args, settings: Settings) -> int:
 
 
 _JOBS = {"ask": _ask, "search": _search, "latest": _latest, "eval": _eval, "index": _index}
+
+
+def _health(args, settings: Settings) -> int:
+    from .health import check_health
+
+    health = check_health(settings)
+    print(health.line)
+    return 0 if health.ok else 1
+
+
+_JOBS["health"] = _health
