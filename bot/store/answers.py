@@ -1,0 +1,131 @@
+"""The answer log and feedback on it.
+
+Every reply to a question gets a short id and a row here, so feedback buttons, "pin
+this answer" and `/pin ... | last` work after a restart and across both services.
+The report reads it back: questions that found nothing or were voted not helpful.
+"""
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from dataclasses import dataclass, fields, replace
+
+from .db import Database
+
+FOUND = "answer"
+PINNED = "pinned"
+NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    answer_id: str
+    asked_at: str
+    platform: str
+    channel_id: str
+    thread_id: str
+    user_id: str
+    question: str
+    normalized: str
+    kind: str
+    pin_id: int | None = None
+    doc_id: str | None = None
+    start: int | None = None
+    quote: str | None = None
+    speaker: str | None = None
+    chapter: str | None = None
+    title: str | None = None
+    code: str | None = None
+    released: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    normalized: str
+    example: str          # the latest wording someone used
+    not_found: int
+    not_helpful: int
+
+    @property
+    def total(self) -> int:
+        return self.not_found + self.not_helpful
+
+
+_COLUMNS = tuple(f.name for f in fields(LoggedAnswer))
+
+
+def new_answer_id() -> str:
+    return secrets.token_hex(4)  # 8 characters: short enough to type after /pin
+
+
+class AnswerLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def record(self, answer: LoggedAnswer) -> LoggedAnswer:
+        """Store `answer`; on the rare id collision, under a fresh id."""
+        for _ in range(5):
+            try:
+                with self.db.write() as conn:
+                    conn.execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                                 [getattr(answer, c) for c in _COLUMNS])
+                return answer
+            except sqlite3.IntegrityError:
+                answer = _with_id(answer, new_answer_id())
+        raise RuntimeError("could not allocate an answer id")
+
+    def get(self, answer_id: str) -> LoggedAnswer | None:
+        with self.db.read() as conn:
+            row = conn.execute("SELECT * FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
+        return _row_to_answer(row) if row else None
+
+    def last_in(self, conversation: tuple[str, str, str]) -> LoggedAnswer | None:
+        """The bot's latest answer with a moment or note in this conversation."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                "SELECT * FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? AND kind != ?"
+                " ORDER BY asked_at DESC, rowid DESC LIMIT 1", (*conversation, NOT_FOUND)).fetchone()
+        return _row_to_answer(row) if row else None
+
+    def vote(self, answer_id: str, platform: str, user_id: str, helpful: bool, at: str) -> bool:
+        """One vote per user and answer; the latest wins. False when the answer is unknown."""
+        with self.db.write() as conn:
+            if conn.execute("SELECT 1 FROM answers WHERE answer_id = ?", (answer_id,)).fetchone() is None:
+                return False
+            conn.execute("INSERT INTO feedback (answer_id, platform, user_id, helpful, at) VALUES (?, ?, ?, ?, ?)"
+                         " ON CONFLICT (answer_id, platform, user_id) DO UPDATE SET helpful = excluded.helpful,"
+                         " at = excluded.at", (answer_id, platform, user_id, int(helpful), at))
+        return True
+
+    def votes(self, answer_id: str) -> tuple[int, int]:
+        with self.db.read() as conn:
+            row = conn.execute("SELECT coalesce(sum(helpful), 0), count(*) - coalesce(sum(helpful), 0)"
+                               " FROM feedback WHERE answer_id = ?", (answer_id,)).fetchone()
+        return row[0], row[1]
+
+    def report(self, limit: int = 50) -> list[ReportLine]:
+        """What to pin next: unanswered or unhelpful questions, most frequent first."""
+        with self.db.read() as conn:
+            rows = conn.execute("""
+                WITH misses AS (
+                    SELECT normalized, question, asked_at, 1 AS not_found, 0 AS not_helpful
+                      FROM answers WHERE kind = ?
+                    UNION ALL
+                    SELECT a.normalized, a.question, f.at, 0, 1
+                      FROM feedback f JOIN answers a USING (answer_id) WHERE f.helpful = 0)
+                SELECT normalized,
+                       (SELECT question FROM misses m2 WHERE m2.normalized = m.normalized
+                         ORDER BY asked_at DESC LIMIT 1) AS example,
+                       sum(not_found) AS not_found, sum(not_helpful) AS not_helpful
+                  FROM misses m GROUP BY normalized
+                 ORDER BY count(*) DESC, max(asked_at) DESC LIMIT ?""", (NOT_FOUND, limit)).fetchall()
+        return [ReportLine(r["normalized"], r["example"], r["not_found"], r["not_helpful"]) for r in rows]
+
+
+def _row_to_answer(row: sqlite3.Row) -> LoggedAnswer:
+    return LoggedAnswer(**{c: row[c] for c in _COLUMNS})
+
+
+def _with_id(answer: LoggedAnswer, answer_id: str) -> LoggedAnswer:
+    return replace(answer, answer_id=answer_id)
