@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .config import Settings, load_dotenv
+from .core_cli import CORE_JOBS, add_core_parsers
 from .errors import UserError
 
 log = logging.getLogger("bot")
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", parents=[common], help="build or refresh the index cache")
     index.add_argument("--rebuild", action="store_true", help="ignore the cache")
     sub.add_parser("health", parents=[common], help="exit 0 when the knowledge loads and the data folder is writable")
+    add_core_parsers(sub, common)
     return parser
 
 
@@ -155,3 +157,4 @@ def _health(args, settings: Settings) -> int:
 
 
 _JOBS["health"] = _health
+_JOBS.update(CORE_JOBS)

@@ -1,0 +1,77 @@
+"""The terminal adapter: try the bot locally, or drive it from a pipe.
+
+A line starting with `/` is a command as typed in chat (`/ask ...`, `/pin ...`); any
+other line is a question. `/helpful` and `/unhelpful` rate the last answer; `/quit`
+or end of input stops. Output is each reply's plain text, then a blank line.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Iterable, TextIO
+
+from ..models import Invocation, Reply
+
+PLATFORM = "console"
+FEEDBACK = {"helpful": True, "unhelpful": False}
+
+
+def parse_line(line: str) -> tuple[str, str] | None:
+    """(command, text) for a typed line; None for a blank one."""
+    line = line.strip()
+    if not line:
+        return None
+    if not line.startswith("/"):
+        return "ask", line
+    name, _, rest = line[1:].partition(" ")
+    return name.lower(), rest.strip()
+
+
+class ConsoleSession:
+    def __init__(self, core, user: str = "you", moderator: bool = False, out: TextIO = sys.stdout) -> None:
+        self.core = core
+        self.user = user
+        self.moderator = moderator
+        self.out = out
+        self.last_answer_id: str | None = None
+
+    def run(self, lines: Iterable[str], prompt: bool = False) -> None:
+        self._prompt(prompt)
+        for line in lines:
+            parsed = parse_line(line)
+            if parsed and parsed[0] in ("quit", "exit"):
+                return
+            if parsed:
+                self._show(self.handle(*parsed))
+            self._prompt(prompt)
+
+    def handle(self, name: str, text: str) -> Reply:
+        if name in FEEDBACK:
+            if not self.last_answer_id:
+                return Reply(kind="error", text="There is no answer to rate yet.", ephemeral=True)
+            return self.core.feedback(PLATFORM, self.user, self.last_answer_id, FEEDBACK[name])
+        reply = self.core.handle(Invocation(
+            platform=PLATFORM, user_id=self.user, user_name=self.user, channel_id="console",
+            command=name, text=text, is_moderator=self.moderator))
+        if reply.answer_id:
+            self.last_answer_id = reply.answer_id
+        return reply
+
+    def _show(self, reply: Reply) -> None:
+        print(reply.text, file=self.out)
+        if reply.answer_id:
+            pin_hint = ", /pin last" if self.moderator else ""
+            print(f"(answer {reply.answer_id}: /helpful, /unhelpful{pin_hint})", file=self.out)
+        print(file=self.out, flush=True)
+
+    def _prompt(self, enabled: bool) -> None:
+        if enabled:
+            print("> ", end="", file=self.out, flush=True)
+
+
+def run_console(core, user: str, moderator: bool, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    interactive = stdin.isatty()
+    if interactive:
+        role = "moderator" if moderator else "member"
+        print(f"Podcast bot console as {user} ({role}). Type a question, /help, or /quit.", file=out)
+    ConsoleSession(core, user, moderator, out).run(stdin, prompt=interactive)
+    return 0

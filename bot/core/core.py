@@ -1,0 +1,102 @@
+"""The platform-neutral brain: one `Invocation` in, one `Reply` out, never an exception.
+
+Adapters call `handle` (sync; safe from several threads, e.g. via asyncio.to_thread)
+and `feedback`. A `UserError` becomes a private error reply with its message; anything
+else is logged with a traceback and answered with a short reference id.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+from typing import Callable
+
+from ..command_table import COMMAND_NAMES, command
+from ..config import Settings
+from ..errors import UserError
+from ..knowledge_handle import KnowledgeHandle
+from ..models import ERROR, INFO, REFUSED, Invocation, Reply
+from ..ratelimit import RateLimiter
+from ..store.answers import AnswerLog
+from ..store.pins import PinStore
+from . import ask, episodes, pinning
+from .context import Context, utc_now
+from .inputs import clean_question
+from .matching import PinMatcher
+from .render import help_text
+
+log = logging.getLogger(__name__)
+
+ASK_USAGE = "Ask me something about the episodes, e.g. `/ask How do I join Omdena?`"
+
+
+class Core:
+    def __init__(self, knowledge: KnowledgeHandle, pins: PinStore, answers: AnswerLog, *,
+                 settings: Settings | None = None, limiter: RateLimiter | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        settings = settings or Settings()
+        self.knowledge = knowledge  # adapters' live reload swaps its searcher
+        self.limiter = limiter or RateLimiter(settings.rate_limit_per_minute, lambda: clock().timestamp())
+        matcher = PinMatcher(lambda: _phrases(pins), pins.version)
+        self._ctx = Context(knowledge, pins, answers, matcher, clock)
+        self._handlers = {
+            "ask": self._ask, "latest": episodes.latest, "episode": episodes.episode,
+            "pin": pinning.pin, "unpin": pinning.unpin, "pins": pinning.pins,
+            "help": lambda ctx, inv: Reply(kind=INFO, text=help_text(inv.is_moderator), ephemeral=True),
+        }
+        missing = COMMAND_NAMES - self._handlers.keys()
+        if missing:
+            raise RuntimeError(f"commands without a handler: {sorted(missing)}")
+
+    def handle(self, invocation: Invocation) -> Reply:
+        return self._guarded(f"/{invocation.command}", lambda: self._dispatch(invocation))
+
+    def feedback(self, platform: str, user_id: str, answer_id: str, helpful: bool) -> Reply:
+        return self._guarded("feedback", lambda: self._feedback(platform, user_id, answer_id, helpful))
+
+    # -----------------------------------------------------------------------------
+    def _guarded(self, what: str, run: Callable[[], Reply]) -> Reply:
+        try:
+            return run()
+        except UserError as exc:
+            return Reply(kind=ERROR, text=str(exc), ephemeral=True)
+        except Exception:
+            ref = secrets.token_hex(3).upper()
+            log.exception("%s failed (ref %s)", what, ref)
+            return Reply(kind=ERROR, text=f"Something went wrong (ref {ref}). Please try again later; "
+                                           "if it keeps happening, tell a moderator the ref.",
+                         ephemeral=True, error_ref=ref)
+
+    def _dispatch(self, inv: Invocation) -> Reply:
+        if inv.command not in COMMAND_NAMES:
+            raise UserError(f"I don't know the command `{inv.command}`; try `/help`.")
+        if command(inv.command).moderator_only and not inv.is_moderator:
+            log.info("refused /%s for %s:%s (not a moderator)", inv.command, inv.platform, inv.user_id)
+            return Reply(kind=REFUSED, text=f"Only moderators can use /{inv.command}.", ephemeral=True)
+        return self._handlers[inv.command](self._ctx, inv)
+
+    def _ask(self, ctx: Context, inv: Invocation) -> Reply:
+        question = clean_question(inv.text)
+        if not question:
+            return Reply(kind=INFO, text=ASK_USAGE, ephemeral=True)
+        wait = self.limiter.try_acquire((inv.platform, inv.user_id))
+        if wait:
+            per_minute = self.limiter.per_minute
+            return Reply(kind=REFUSED, ephemeral=True,
+                         text=f"You're asking faster than I can keep up (up to {per_minute} questions a minute). "
+                              f"Please try again in {max(1, round(wait))} seconds.")
+        return ask.ask(ctx, inv, question)
+
+    def _feedback(self, platform: str, user_id: str, answer_id: str, helpful: bool) -> Reply:
+        if not self._ctx.answers.vote(answer_id, platform, user_id, helpful, self._ctx.timestamp()):
+            raise UserError("I don't know that answer any more, so I couldn't record your feedback.")
+        log.info("feedback on %s by %s:%s: %s", answer_id, platform, user_id, "helpful" if helpful else "not helpful")
+        thanks = "Thanks, glad it helped!" if helpful else "Thanks for telling me; moderators will look at it."
+        return Reply(kind=INFO, text=thanks, ephemeral=True)
+
+
+def _phrases(pins: PinStore):
+    for pin in pins.all():
+        yield pin.pin_id, pin.question
+        for alias in pin.aliases:
+            yield pin.pin_id, alias.phrase

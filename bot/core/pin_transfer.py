@@ -1,0 +1,139 @@
+"""`pins export` / `pins import`: curated answers as a YAML file moderators review in git.
+
+The file uses the `/pin` target syntax (`DOC_ID@MM:SS`, a YouTube link with `t=`) or a
+`note` with a link. Import checks every entry against the knowledge first and reports
+all bad entries by position; only a clean file is applied, in one transaction.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..errors import UserError
+from ..store.pins import Actor, Alias, PhraseTaken, Pin, PinEntry, PinStore, PinTarget
+from ..timefmt import clock
+from .inputs import MAX_QUESTION_CHARS, tidy
+from .matching import normalize
+from .resolve import resolve_target
+from .targets import AnswerRef, NoteRef, parse_target
+
+HEADER = ("# Pinned answers of the podcast bot. Edit and apply with:\n"
+          "#   python -m bot pins import FILE.yaml\n"
+          "# target: DOC_ID@MM:SS or a YouTube link with t=;  note: a short text with a link.\n")
+
+
+def export_pins(pins: PinStore, path: Path) -> int:
+    entries = [_entry_dict(p) for p in pins.all()]
+    text = HEADER + yaml.safe_dump({"pins": entries}, sort_keys=False, allow_unicode=True, width=100)
+    _write_atomically(path, text)
+    return len(entries)
+
+
+def import_pins(pins: PinStore, path: Path, index, actor: Actor, at: str, replace: bool = False) -> dict:
+    entries = read_entries(path, index)
+    try:
+        return pins.import_entries(entries, actor, at, replace)
+    except PhraseTaken as taken:
+        raise UserError(f"{path}: a question or alias already belongs to pin #{taken.pin_id}; nothing imported.") from None
+
+
+def read_entries(path: Path, index) -> list[PinEntry]:
+    """Every entry validated; a UserError lists all bad ones by position."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path} is not valid YAML: {exc}") from None
+    items = data.get("pins") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise UserError(f"{path}: expected a list of pins under `pins:`; nothing imported.")
+    entries, problems, owners = [], [], {}
+    for position, item in enumerate(items, start=1):
+        try:
+            entry = _entry(item, index)
+            for phrase in (entry.normalized, *(a.normalized for a in entry.aliases)):
+                if owners.setdefault(phrase, position) != position:
+                    raise UserError(f"“{phrase}” is also used by entry {owners[phrase]}")
+            entries.append(entry)
+        except UserError as exc:
+            problems.append(f"  entry {position}{_label(item)}: {exc}")
+    if problems:
+        raise UserError(f"{path}: {len(problems)} bad entr{'y' if len(problems) == 1 else 'ies'}, "
+                        "nothing imported:\n" + "\n".join(problems))
+    return entries
+
+
+def _entry(item, index) -> PinEntry:
+    if not isinstance(item, dict):
+        raise UserError("expected a mapping with `question` and `target` or `note`")
+    question = _text(item.get("question"), "question")
+    aliases = item.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise UserError("`aliases` must be a list of phrasings")
+    if ("target" in item) == ("note" in item):
+        raise UserError("give exactly one of `target` or `note`")
+    if "note" in item:
+        target = parse_target(_text(item["note"], "note"))
+        if not isinstance(target, NoteRef):
+            raise UserError("`note` must be a short text with a link")
+    else:
+        raw = _text(str(item["target"]) if item["target"] is not None else None, "target")
+        if raw in index.documents:  # an article: no second to point at, so the quote comes along
+            doc = index.documents[raw]
+            resolved = PinTarget(quote=_text(item.get("quote"), "quote"), doc_id=doc.doc_id, title=doc.title,
+                                 code=doc.code, released=doc.released, url=doc.link_at(None))
+            return PinEntry(question, normalize(question), resolved, _aliases(aliases))
+        target = parse_target(raw)
+        if isinstance(target, (AnswerRef, NoteRef)):
+            raise UserError("`target` must be DOC_ID@MM:SS, a YouTube link with t=, or an article id with `quote`")
+    resolved, _ = resolve_target(target, index, answers=None, conversation=None)
+    return PinEntry(question, normalize(question), resolved, _aliases(aliases))
+
+
+def _aliases(aliases: list) -> tuple[Alias, ...]:
+    return tuple(Alias(p, normalize(p)) for p in (_text(a, "alias") for a in aliases))
+
+
+def _text(value, name: str) -> str:
+    if not isinstance(value, str) or not tidy(value):
+        raise UserError(f"`{name}` must be non-empty text")
+    value = tidy(value)
+    if len(value) > MAX_QUESTION_CHARS:
+        raise UserError(f"`{name}` is longer than {MAX_QUESTION_CHARS} characters")
+    return value
+
+
+def _label(item) -> str:
+    question = item.get("question") if isinstance(item, dict) else None
+    return f" (“{question}”)" if isinstance(question, str) else ""
+
+
+def _entry_dict(pin: Pin) -> dict:
+    entry: dict = {"question": pin.question}
+    if pin.aliases:
+        entry["aliases"] = [a.phrase for a in pin.aliases]
+    if pin.target.is_moment and pin.target.start is not None:
+        entry["target"] = f"{pin.target.doc_id}@{clock(pin.target.start)}"
+    elif pin.target.is_moment:
+        entry.update(target=pin.target.doc_id, quote=pin.target.quote)
+    else:
+        entry["note"] = pin.target.quote
+    entry.update(pinned_by=pin.pinned_by, pinned_at=pin.pinned_at, uses=pin.uses)
+    return entry
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

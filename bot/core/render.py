@@ -1,0 +1,117 @@
+"""Plain-text renderings of replies: what the console prints and adapters fall back to.
+
+Nothing here adds a mention; quotes and titles are copied as they are and the
+platform renderers escape them.
+"""
+from __future__ import annotations
+
+import textwrap
+
+from ..command_table import COMMANDS
+from ..models import EpisodeCard, Moment, PinInfo
+from ..store.pins import Pin
+from ..timefmt import clock
+
+NOT_FOUND_TEXT = "I couldn't find that in the episodes."
+
+
+def moment_text(moment: Moment) -> str:
+    lines = [textwrap.fill(f"“{moment.text}”", width=88)]
+    who = moment.speaker or ("the article" if moment.start is None and moment.doc_id else None)
+    if who:
+        lines.append(f"  — {who}")
+    if moment.doc_id:
+        where = moment.title + (f" ({moment.code})" if moment.code else "")
+        at = f" @ {clock(moment.start)}" if moment.start is not None else ""
+        lines.append(f"  {where}{at}")
+    if moment.url:
+        lines.append(f"  {moment.url}")
+    return "\n".join(lines)
+
+
+def answer_text(answer: Moment, alternatives: tuple[Moment, ...], notes: tuple[str, ...]) -> str:
+    parts = [moment_text(answer)]
+    if notes:
+        parts.append("\n".join(notes))
+    if alternatives:
+        parts.append("Next best moments:\n" + "\n".join(f"  • {_short(m)}" for m in alternatives))
+    return "\n\n".join(parts)
+
+
+def pinned_text(answer: Moment, pin: PinInfo, notes: tuple[str, ...]) -> str:
+    head = f"Pinned answer (pinned by {pin.pinned_by} on {pin.pinned_at[:10]}):"
+    body = moment_text(answer) if answer.doc_id else textwrap.fill(answer.text, width=88)
+    return "\n\n".join([head, body] + (["\n".join(notes)] if notes else []))
+
+
+def not_found_text(suggestions: tuple[EpisodeCard, ...]) -> str:
+    if not suggestions:
+        return NOT_FOUND_TEXT
+    return NOT_FOUND_TEXT + " The closest episodes:\n" + "\n".join(f"  • {card_line(c)}" for c in suggestions)
+
+
+def card_line(card: EpisodeCard) -> str:
+    code = f" ({card.code})" if card.code else ""
+    released = f", {card.released}" if card.released else ""
+    link = f" — {card.url}" if card.url else ""
+    return f"{card.title}{code}{released}{link}"
+
+
+def card_text(card: EpisodeCard) -> str:
+    lines = [card.title + (f" ({card.code})" if card.code else "")]
+    if card.guests:
+        lines.append(f"  with {', '.join(card.guests)}")
+    if card.released:
+        lines.append(f"  released {card.released}")
+    if card.url:
+        lines.append(f"  {card.url}")
+    if card.description:
+        lines += ["", textwrap.fill(card.description, width=88)]
+    if card.chapters:
+        lines += ["", "Chapters:"]
+        lines += [f"  {clock(c.start):>8}  {c.title}" + (f" — {c.url}" if c.url else "") for c in card.chapters]
+    return "\n".join(lines)
+
+
+def episodes_text(query: str, cards: tuple[EpisodeCard, ...]) -> str:
+    return (f"Several episodes match “{query}”; say which one (e.g. by code):\n"
+            + "\n".join(f"  • {card_line(c)}" for c in cards))
+
+
+def pin_line(pin: Pin) -> str:
+    target = pin.target
+    if target.is_moment:
+        where = f"{target.code or target.doc_id} @ {clock(target.start)}"
+    else:
+        where = f"note: {textwrap.shorten(target.quote, 80)}"
+    served = f"served {pin.uses} time{'s' if pin.uses != 1 else ''}"
+    line = f"#{pin.pin_id} “{pin.question}” → {where} (pinned by {pin.pinned_by}, {pin.pinned_at[:10]}, {served})"
+    if pin.aliases:
+        line += "\n      also: " + "; ".join(f"“{a.phrase}”" for a in pin.aliases)
+    return line
+
+
+def pins_text(pins: list[Pin]) -> str:
+    if not pins:
+        return "No pinned answers yet. Moderators can add one with `/pin QUESTION | TARGET`."
+    return f"Pinned answers ({len(pins)}):\n" + "\n".join(pin_line(p) for p in pins)
+
+
+def help_text(is_moderator: bool) -> str:
+    lines = ["I answer questions with the exact podcast moment. Commands:"]
+    for spec in COMMANDS:
+        if spec.moderator_only and not is_moderator:
+            continue
+        usage = f" {spec.usage}" if spec.usage else ""
+        lines.append(f"  /{spec.name}{usage} — {spec.description}")
+    lines.append("Example: /ask How do I join Omdena?")
+    return "\n".join(lines)
+
+
+def _short(moment: Moment) -> str:
+    where = moment.title + (f" ({moment.code})" if moment.code else "")
+    if moment.chapter:
+        where += f", “{moment.chapter}”"
+    at = f" @ {clock(moment.start)}" if moment.start is not None else ""
+    link = f" — {moment.url}" if moment.url else ""
+    return f"{where}{at}{link}"
