@@ -43,6 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", parents=[common], help="build or refresh the index cache")
     index.add_argument("--rebuild", action="store_true", help="ignore the cache")
     sub.add_parser("health", parents=[common], help="exit 0 when the knowledge loads and the data folder is writable")
+    sync = sub.add_parser("sync", parents=[common], help="clone or fast-forward an archive repository into the knowledge")
+    sync.add_argument("--repo", metavar="URL", help="git repository (default: sync every archive synced before)")
+    sync.add_argument("--branch", help="branch to follow (default: the repository's default branch)")
+    sync.add_argument("--path", action="append", default=[], metavar="SUBDIR",
+                      help="only this folder of the repository (repeatable), e.g. _podcast")
+    sync.add_argument("--name", help="archive name under data/archive/ (default: from the URL)")
+    sync.add_argument("--fresh", action="store_true", help="re-clone instead of fast-forwarding")
     add_core_parsers(sub, common)
     return parser
 
@@ -157,4 +164,34 @@ def _health(args, settings: Settings) -> int:
 
 
 _JOBS["health"] = _health
+
+
+def _sync(args, settings: Settings) -> int:
+    from .archives import knowledge_folders
+    from .retrieval.service import open_index
+    from .sync import resync_all, sync_archive
+
+    if args.repo:
+        results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh)]
+    elif args.branch or args.path or args.name or args.fresh:
+        raise UserError("--branch, --path, --name and --fresh need --repo")
+    else:
+        results = resync_all(settings.data_dir)
+        if not results:
+            raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...]")
+    for result in results:
+        if isinstance(result, Exception):
+            print(f"failed: {result}")
+        else:
+            a = result.archive
+            print(f"{a.name}: {result.action} at {a.commit[:12]} ({a.branch}) from {a.repo}")
+    if any(not isinstance(r, Exception) and r.changed for r in results):
+        # Warm the cache for the folder list the running bots will use, so their reload is quick.
+        loaded = open_index(list(knowledge_folders(settings.configured_knowledge, settings.data_dir)),
+                            settings.cache_dir)
+        print(f"knowledge: {len(loaded.index.episodes)} episodes, {len(loaded.index.passages)} passages")
+    return 1 if any(isinstance(r, Exception) for r in results) else 0
+
+
+_JOBS["sync"] = _sync
 _JOBS.update(CORE_JOBS)

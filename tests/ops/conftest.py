@@ -1,0 +1,13 @@
+import logging
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logging():
+    """`main()` points the root logger at the (captured) stderr of one test; undo it."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

@@ -1,0 +1,145 @@
+"""Archive sync against a local git repository: clone, fast-forward, and failures that
+leave the previous checkout and record serving."""
+from __future__ import annotations
+
+import pytest
+
+from bot.archives import archive_root, read_archives
+from bot.cli import main
+from bot.config import Settings
+from bot.retrieval.search import Searcher
+from bot.retrieval.service import open_index
+from bot.sync import SyncError, clean_path, name_from_url, sync_archive
+
+from .gitrepo import ArchiveRepo, git
+
+PATHS = ("_podcast", "_people")
+
+
+@pytest.fixture
+def origin(tmp_path):
+    repo = ArchiveRepo(tmp_path / "website")
+    repo.add_episode("volunteering-in-ai", 17, 7, ["Volunteering with Omdena helped my career a lot."])
+    repo.commit("first episode")
+    return repo
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(folder).parts}
+
+
+def test_first_sync_clones_only_the_paths_and_joins_the_knowledge(origin, data_dir, tmp_path):
+    outcome = sync_archive(data_dir, str(origin.path), paths=PATHS)
+    root = archive_root(data_dir, "website")
+    assert outcome.action == "cloned" and outcome.archive.branch == "main"
+    assert sorted(p.name for p in root.iterdir() if p.name != ".git") == ["_people", "_podcast"]
+    [record] = read_archives(data_dir)
+    assert record.paths == PATHS and record.commit == git(origin.path, "rev-parse", "HEAD")
+    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "none")},
+                                 knowledge=None)
+    assert root in settings.knowledge
+    index = open_index([root], None).index
+    hit = Searcher(index).search("volunteering omdena", 1).hits[0]
+    assert hit.document.doc_id == "volunteering-in-ai"
+    assert hit.document.guests == ("Sara El-Ateif",)  # _people resolved inside the sparse checkout
+
+
+def test_new_commits_fast_forward_in_place(origin, data_dir):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    origin.add_episode("mlops-zoomcamp", 17, 8, ["Kubeflow pipelines for beginners."])
+    head = origin.commit("second episode")
+    outcome = sync_archive(data_dir, str(origin.path), paths=PATHS)
+    assert outcome.action == "updated" and outcome.archive.commit == head
+    assert (archive_root(data_dir, "website") / "_podcast" / "mlops-zoomcamp.md").exists()
+    assert sync_archive(data_dir, str(origin.path), paths=PATHS).action == "unchanged"
+
+
+def test_bad_url_on_first_sync_leaves_nothing(tmp_path, data_dir):
+    with pytest.raises(SyncError, match="git clone failed"):
+        sync_archive(data_dir, str(tmp_path / "no-such-repo"), paths=PATHS, name="website")
+    assert not archive_root(data_dir, "website").exists() and read_archives(data_dir) == []
+    assert [p.name for p in (data_dir / "archive").iterdir()] == [".sync.lock"]  # no temp folder left
+
+
+def test_bad_url_later_keeps_the_previous_checkout(origin, data_dir, tmp_path):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    before, record = snapshot(archive_root(data_dir, "website")), read_archives(data_dir)
+    with pytest.raises(SyncError):
+        sync_archive(data_dir, str(tmp_path / "moved-away"), paths=PATHS, name="website")
+    assert snapshot(archive_root(data_dir, "website")) == before and read_archives(data_dir) == record
+
+
+def test_network_error_keeps_the_previous_checkout(origin, data_dir, tmp_path):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    before, record = snapshot(archive_root(data_dir, "website")), read_archives(data_dir)
+    origin.path.rename(tmp_path / "unreachable")  # the remote vanishes: fetch fails
+    with pytest.raises(SyncError, match="git fetch failed"):
+        sync_archive(data_dir, str(origin.path), paths=PATHS)
+    assert snapshot(archive_root(data_dir, "website")) == before and read_archives(data_dir) == record
+
+
+def test_rewritten_history_is_refused_until_fresh(origin, data_dir):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    root = archive_root(data_dir, "website")
+    before, head = snapshot(root), git(root, "rev-parse", "HEAD")
+    rewritten = origin.rewrite_last_commit()
+    with pytest.raises(SyncError, match="not a fast-forward"):
+        sync_archive(data_dir, str(origin.path), paths=PATHS)
+    assert snapshot(root) == before and git(root, "rev-parse", "HEAD") == head
+    assert sync_archive(data_dir, str(origin.path), paths=PATHS, fresh=True).archive.commit == rewritten
+
+
+def test_missing_path_is_refused_on_clone_and_on_update(origin, data_dir):
+    with pytest.raises(SyncError, match="_posts does not exist"):
+        sync_archive(data_dir, str(origin.path), paths=("_podcast", "_posts"))
+    assert not archive_root(data_dir, "website").exists()
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    before = snapshot(archive_root(data_dir, "website"))
+    git(origin.path, "rm", "-q", "-r", "_people")
+    origin.commit("people moved")
+    with pytest.raises(SyncError, match="_people does not exist"):
+        sync_archive(data_dir, str(origin.path), paths=PATHS)
+    assert snapshot(archive_root(data_dir, "website")) == before
+
+
+def test_a_checkout_without_knowledge_is_not_swapped_in(origin, data_dir):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    before = snapshot(archive_root(data_dir, "website"))
+    with pytest.raises(SyncError, match="no usable knowledge"):
+        sync_archive(data_dir, str(origin.path), paths=("_people",), name="website")
+    assert snapshot(archive_root(data_dir, "website")) == before
+
+
+def test_credentials_never_reach_the_record_or_the_error(data_dir):
+    url = "https://bot:s3cret-token@127.0.0.1:9/website.git"  # port 9: refused at once
+    with pytest.raises(SyncError) as failure:
+        sync_archive(data_dir, url, paths=PATHS)
+    assert "s3cret-token" not in str(failure.value)
+    assert name_from_url(url) == "website"
+
+
+@pytest.mark.parametrize("bad", ["../etc", "/abs", "a/../../b", "", "-c"])
+def test_paths_must_stay_inside_the_repository(bad):
+    with pytest.raises(SyncError):
+        clean_path(bad)
+
+
+def test_cli_sync_then_resync_all(origin, data_dir, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("BOT_DATA_DIR", str(data_dir))
+    knowledge = tmp_path / "sample"
+    knowledge.mkdir()
+    args = ["--knowledge", str(knowledge)]
+    assert main(["sync", "--repo", str(origin.path), "--path", "_podcast", "--path", "_people", *args]) == 0
+    out = capsys.readouterr().out
+    assert "website: cloned" in out and "knowledge: 1 episodes" in out
+    origin.add_episode("mlops-zoomcamp", 17, 8, ["Kubeflow pipelines for beginners."])
+    origin.commit()
+    assert main(["sync", *args]) == 0  # no --repo: every recorded archive
+    assert "website: updated" in capsys.readouterr().out
+    assert main(["sync", "--path", "_podcast", *args]) == 2
