@@ -1,0 +1,200 @@
+"""Reply -> Discord message parts (content + embeds). Pure: no network, no client.
+
+Everything that came from a transcript, a title or a user is escaped so it renders as
+the words it is (no markdown tricks, no pings), and every part is trimmed to Discord's
+limits at a sentence end. Senders still pass `no_mentions()` on every message.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot import models
+from bot.models import EpisodeCard, Moment, Reply
+from bot.timefmt import clock
+
+CONTENT_LIMIT = 2000
+DESCRIPTION_LIMIT = 4096
+FIELD_LIMIT = 1024
+TITLE_LIMIT = 256
+FOOTER_LIMIT = 2048
+QUOTE_LIMIT = 1500          # a longer quote stops being "the moment"; the link plays the rest
+ALTERNATIVE_LINE_LIMIT = 200
+ANSWER_FOOTER = "answer id: {}"
+ANSWER_FOOTER_RE = re.compile(r"answer id: (\S+)")
+EMBED_COLOUR = 0x2B7A78
+
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s")
+
+
+@dataclass(frozen=True)
+class DiscordMessage:
+    content: str | None
+    embeds: tuple[discord.Embed, ...] = ()
+    ephemeral: bool = False
+    answer_id: str | None = None  # when set, the sender attaches the feedback buttons
+
+
+def no_mentions() -> discord.AllowedMentions:
+    """Nothing the bot sends may ping anyone: not @everyone, roles, users or replies."""
+    return discord.AllowedMentions.none()
+
+
+def render(reply: Reply) -> DiscordMessage:
+    if reply.kind in (models.ANSWER, models.PINNED) and reply.answer is not None:
+        return DiscordMessage(None, (_answer_embed(reply),), reply.ephemeral, reply.answer_id)
+    if reply.kind == models.EPISODE and reply.episode is not None:
+        return DiscordMessage(None, (_episode_embed(reply.episode),), reply.ephemeral)
+    if reply.kind in (models.NOT_FOUND, models.EPISODES) and reply.suggestions:
+        head = reply.text.strip().splitlines()[0] if reply.text.strip() else "Closest episodes:"
+        return DiscordMessage(fit(head, CONTENT_LIMIT), (_suggestions_embed(reply.suggestions),), reply.ephemeral)
+    return render_text(reply)
+
+
+def render_text(reply: Reply) -> DiscordMessage:
+    """Plain replies (help, lists, refusals, errors): the core's text, escaped."""
+    text = reply.text.strip() or "Done."
+    if reply.error_ref and reply.error_ref not in text:
+        text = f"{text} (ref {reply.error_ref})"
+    private = reply.ephemeral or reply.kind in (models.ERROR, models.REFUSED)
+    return DiscordMessage(fit(text, CONTENT_LIMIT, keep_code=True), (), private)
+
+
+def error_message(ref: str) -> DiscordMessage:
+    """What a user sees when the adapter itself failed: short, private, with a reference."""
+    return DiscordMessage(f"Sorry, something went wrong (ref {ref}).", (), True)
+
+
+# --- embeds -----------------------------------------------------------------------------
+
+def _answer_embed(reply: Reply) -> discord.Embed:
+    moment: Moment = reply.answer
+    embed = discord.Embed(title=fit(_heading(moment.title, moment.code), TITLE_LIMIT),
+                          url=moment.url, colour=EMBED_COLOUR)
+    lines = [_blockquote(fit(moment.text, QUOTE_LIMIT))]
+    if moment.speaker:
+        lines.append(f"— **{clean(moment.speaker)}**")
+    if moment.url:
+        watch = f"Watch from {clock(moment.start)}" if moment.start is not None else "Open the source"
+        lines.append(f"[▶ {watch}]({moment.url})")
+    embed.description = _join_within(lines, DESCRIPTION_LIMIT)
+    if moment.chapter:
+        embed.add_field(name="Chapter", value=fit(moment.chapter, FIELD_LIMIT), inline=True)
+    if moment.released:
+        embed.add_field(name="Released", value=clean(moment.released), inline=True)
+    if reply.alternatives:
+        others = [_alternative_line(m) for m in reply.alternatives]
+        embed.add_field(name="Next best moments", value=_join_within(others, FIELD_LIMIT), inline=False)
+    if reply.notes:
+        embed.add_field(name="Note", value=_join_within([fit(n, FIELD_LIMIT) for n in reply.notes], FIELD_LIMIT),
+                        inline=False)
+    footer = []
+    if reply.pin is not None:
+        footer.append(f"Pinned answer #{reply.pin.pin_id} by {reply.pin.pinned_by}")
+    if reply.answer_id:
+        footer.append(ANSWER_FOOTER.format(reply.answer_id))
+    if footer:
+        embed.set_footer(text=" · ".join(footer)[:FOOTER_LIMIT])
+    return embed
+
+
+def _episode_embed(card: EpisodeCard) -> discord.Embed:
+    embed = discord.Embed(title=fit(_heading(card.title, card.code), TITLE_LIMIT), url=card.url,
+                          description=fit(card.description, DESCRIPTION_LIMIT) or None, colour=EMBED_COLOUR)
+    if card.guests:
+        embed.add_field(name="Guests", value=fit(", ".join(card.guests), FIELD_LIMIT), inline=True)
+    if card.released:
+        embed.add_field(name="Released", value=clean(card.released), inline=True)
+    if card.chapters:
+        lines = [f"`{clock(c.start):>7}` " + (f"[{_link_text(c.title)}]({c.url})" if c.url else clean(c.title))
+                 for c in card.chapters]
+        embed.add_field(name="Chapters", value=_join_within(lines, FIELD_LIMIT), inline=False)
+    return embed
+
+
+def _suggestions_embed(cards: tuple[EpisodeCard, ...]) -> discord.Embed:
+    lines = [f"• [{_link_text(_heading(c.title, c.code))}]({c.url})" if c.url
+             else f"• {clean(_heading(c.title, c.code))}" for c in cards]
+    return discord.Embed(description=_join_within(lines, DESCRIPTION_LIMIT), colour=EMBED_COLOUR)
+
+
+def _alternative_line(m: Moment) -> str:
+    where = _heading(m.title, m.code) + (f", {m.chapter}" if m.chapter else "")
+    at = f" @ {clock(m.start)}" if m.start is not None else ""
+    text = fit(where, ALTERNATIVE_LINE_LIMIT - 20)
+    return f"• [{_link_text(where, ALTERNATIVE_LINE_LIMIT - 20)}{at}]({m.url})" if m.url else f"• {text}{at}"
+
+
+def _heading(title: str, code: str | None) -> str:
+    return f"{title} ({code})" if code else title
+
+
+# --- escaping and trimming -----------------------------------------------------------
+
+def clean(text: str) -> str:
+    """Text shown as itself: markdown escaped, mentions defused, no heading at a line start."""
+    escaped = escape_mentions(escape_markdown(text))
+    return re.sub(r"(?m)^(\s*)#", r"\1\\#", escaped)
+
+
+def _link_text(text: str, limit: int = 180) -> str:
+    # Square brackets would end the link label early; the label is plain words anyway.
+    return fit(text.replace("[", "(").replace("]", ")"), limit)
+
+
+def clean_keeping_code(text: str) -> str:
+    """Like `clean`, but `inline code` spans the core wrote (`/pin QUESTION | TARGET`) stay code."""
+    parts = _CODE_SPAN.split(text)
+    return "".join(escape_mentions(p) if i % 2 else clean(p) for i, p in enumerate(parts))
+
+
+def fit(text: str, limit: int, keep_code: bool = False) -> str:
+    """`text` escaped and no longer than `limit`, cut at a sentence end when it must be cut."""
+    escape = clean_keeping_code if keep_code else clean
+    escaped = escape(text)
+    budget = limit
+    while len(escaped) > limit and budget > 1:
+        budget -= len(escaped) - limit
+        escaped = escape(trim(text, max(budget, 1)))
+    return escaped[:limit]
+
+
+def trim(text: str, limit: int) -> str:
+    """At most `limit` characters: up to the last sentence end, else the last word, plus '…'."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[: max(limit - 1, 0)]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head + " ")]
+    if ends and ends[-1] > limit // 3:
+        return head[: ends[-1]].rstrip()
+    cut = head.rsplit(None, 1)[0] if " " in head.strip() else head
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _blockquote(text: str) -> str:
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
+
+
+def _join_within(lines: list[str], limit: int) -> str:
+    """Whole lines only, as many as fit; the first line is trimmed if it alone is too long."""
+    out: list[str] = []
+    size = 0
+    for line in lines:
+        extra = len(line) + (1 if out else 0)
+        if size + extra > limit:
+            if not out:
+                out.append(line[:limit])
+            break
+        out.append(line)
+        size += extra
+    return "\n".join(out)
+
+
+def answer_id_from_footer(footer: str | None) -> str | None:
+    match = ANSWER_FOOTER_RE.search(footer or "")
+    return match.group(1) if match else None
