@@ -1,0 +1,163 @@
+"""Live reload: rebuild in the background, swap atomically, never fail a question."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+
+import pytest
+
+from bot import reload as reload_module
+from bot.config import Settings
+from bot.knowledge_handle import KnowledgeHandle
+from bot.reload import KnowledgeWatcher, watcher_for
+from bot.retrieval.search import Searcher
+from bot.retrieval.service import open_index
+from bot.sync import sync_archive
+
+from .episodes import write_episode
+from .gitrepo import ArchiveRepo
+
+OLD = ["Volunteering with Omdena helped my career a lot."]
+NEW = ["Kubeflow pipelines orchestrate machine learning training."]
+
+
+def top_doc(handle, question):
+    result = handle.searcher.search(question, 1)
+    return result.hits[0].document.doc_id if result.hits else None
+
+
+def wait_for(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def knowledge(tmp_path):
+    folder = tmp_path / "knowledge"
+    write_episode(folder, "volunteering", 17, 7, OLD)
+    return folder
+
+
+@pytest.fixture
+def handle(knowledge, tmp_path):
+    return KnowledgeHandle(Searcher(open_index([knowledge], tmp_path / "cache").index))
+
+
+def make_watcher(handle, knowledge, tmp_path, **kw):
+    watcher = KnowledgeWatcher(handle, lambda: [knowledge], tmp_path / "cache", **kw)
+    watcher.prime()
+    return watcher
+
+
+def test_unchanged_knowledge_is_not_rebuilt(handle, knowledge, tmp_path):
+    watcher = make_watcher(handle, knowledge, tmp_path)
+    assert watcher.check_once() is None and handle.generation == 0
+
+
+def test_questions_during_a_rebuild_use_the_old_index_and_none_fails(handle, knowledge, tmp_path, monkeypatch):
+    started, release = threading.Event(), threading.Event()
+    real_open_index = reload_module.open_index
+
+    def slow_open_index(*args, **kwargs):
+        started.set()
+        assert release.wait(10)
+        return real_open_index(*args, **kwargs)
+
+    monkeypatch.setattr(reload_module, "open_index", slow_open_index)
+    watcher = make_watcher(handle, knowledge, tmp_path)
+    failures, answered, stop = [], [0], threading.Event()
+
+    def hammer():
+        while not stop.is_set():
+            try:
+                assert handle.searcher.search("omdena volunteering", 3).hits
+                answered[0] += 1
+            except Exception as exc:  # noqa: BLE001 - any failure is what we look for
+                failures.append(exc)
+
+    hammers = [threading.Thread(target=hammer) for _ in range(3)]
+    for t in hammers:
+        t.start()
+    write_episode(knowledge, "kubeflow", 17, 8, NEW)
+    rebuild = threading.Thread(target=watcher.check_once)
+    rebuild.start()
+    assert started.wait(10)
+    assert top_doc(handle, "kubeflow pipelines") is None  # mid-rebuild: the old index answers
+    release.set()
+    rebuild.join(10)
+    wait_for(lambda: answered[0] > 50)
+    stop.set()
+    for t in hammers:
+        t.join(10)
+    assert failures == [] and handle.generation == 1
+    assert top_doc(handle, "kubeflow pipelines") == "kubeflow"
+
+
+def test_a_failed_rebuild_keeps_the_old_index_then_recovers(handle, knowledge, tmp_path, caplog):
+    missing = tmp_path / "not-yet"
+    folders = [knowledge]
+    watcher = KnowledgeWatcher(handle, lambda: list(folders), tmp_path / "cache")
+    watcher.prime()
+    folders.append(missing)  # a folder that does not exist: the loader refuses
+    with caplog.at_level(logging.ERROR, logger="bot.reload"):
+        assert watcher.check_once() is None
+    assert "reload failed" in caplog.text and handle.generation == 0
+    assert top_doc(handle, "omdena") == "volunteering"
+    assert watcher.check_once() is None  # the same broken state is not retried every tick
+    write_episode(missing, "kubeflow", 17, 8, NEW)
+    assert watcher.check_once() is not None and top_doc(handle, "kubeflow") == "kubeflow"
+
+
+async def test_async_run_notices_a_change_and_calls_on_swap(handle, knowledge, tmp_path):
+    swapped = asyncio.Event()
+    seen = []
+
+    async def announce(index):
+        seen.append(len(index.episodes))
+        swapped.set()
+
+    watcher = KnowledgeWatcher(handle, lambda: [knowledge], tmp_path / "cache", interval=0.02,
+                               on_swap=[lambda index: None, announce])
+    task = asyncio.create_task(watcher.run())
+    await asyncio.sleep(0.1)  # primed and ticking: nothing changed, nothing swapped
+    assert handle.generation == 0
+    write_episode(knowledge, "kubeflow", 17, 8, NEW)
+    await asyncio.wait_for(swapped.wait(), 10)
+    task.cancel()
+    assert seen == [2] and top_doc(handle, "kubeflow") == "kubeflow"
+
+
+def test_thread_mode_start_and_stop(handle, knowledge, tmp_path):
+    calls = []
+    watcher = KnowledgeWatcher(handle, lambda: [knowledge], tmp_path / "cache", interval=0.02,
+                               on_swap=[calls.append])
+    thread = watcher.start()
+    wait_for(lambda: watcher._seen is not None)
+    write_episode(knowledge, "kubeflow", 17, 8, NEW)
+    wait_for(lambda: handle.generation == 1)
+    watcher.stop()
+    assert not thread.is_alive() and len(calls) == 1
+
+
+def test_a_running_bot_learns_a_newly_synced_archive(tmp_path, knowledge):
+    data_dir = tmp_path / "data"
+    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
+    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
+    watcher = watcher_for(settings, handle)
+    watcher.prime()
+    origin = ArchiveRepo(tmp_path / "website")
+    origin.add_episode("kubeflow", 17, 8, NEW)
+    origin.commit()
+    sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
+    assert watcher.check_once() is not None
+    assert top_doc(handle, "kubeflow pipelines") == "kubeflow"
+    assert top_doc(handle, "omdena volunteering") == "volunteering"  # configured folder still there
+
+
+def test_reload_interval_comes_from_the_environment(tmp_path):
+    settings = Settings.from_env({"BOT_RELOAD_SECONDS": "7", "BOT_DATA_DIR": str(tmp_path)})
+    assert watcher_for(settings, handle=None).interval == 7
