@@ -23,7 +23,7 @@ PIN_USAGE = ("Usage: `/pin QUESTION | TARGET` where TARGET is `DOC_ID@SECONDS` (
              "`/pin alias PIN_ID | other phrasing`.")
 
 _URL = re.compile(r"https?://\S+", re.I)
-_MOMENT = re.compile(r"^(?P<doc>[A-Za-z0-9][\w.-]*)\s*@\s*(?P<time>[\dhms:]+)$", re.I)
+_MOMENT = re.compile(r"^(?P<doc>[A-Za-z0-9][\w.-]*)\s*@\s*(?P<time>[^\s@/]+)$", re.I)
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 _UNITS = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$", re.I)
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be"}
