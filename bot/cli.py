@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="only this folder of the repository (repeatable), e.g. _podcast")
     sync.add_argument("--name", help="archive name under data/archive/ (default: from the URL)")
     sync.add_argument("--fresh", action="store_true", help="re-clone instead of fast-forwarding")
+    discord_job = sub.add_parser("discord", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
+    discord_job.add_argument("--sync", action="store_true", help="register the slash commands with Discord, then exit")
+    discord_job.add_argument("--guild", type=int, metavar="ID", help="with --sync: register in this server only (instant)")
     add_core_parsers(sub, common)
     return parser
 
@@ -195,3 +198,12 @@ def _sync(args, settings: Settings) -> int:
 
 _JOBS["sync"] = _sync
 _JOBS.update(CORE_JOBS)
+
+
+def _discord(args, settings: Settings) -> int:
+    from .adapters.discord_run import run  # imports discord.py only for this job
+
+    return run(settings, sync=args.sync, guild_id=args.guild, verbose=args.verbose)
+
+
+_JOBS["discord"] = _discord

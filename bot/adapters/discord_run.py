@@ -1,0 +1,68 @@
+"""Running the Discord bot, or registering its application commands.
+
+`python -m bot discord` connects to the gateway and answers until stopped.
+`python -m bot discord --sync [--guild ID]` only logs in over REST, registers the slash
+commands and the "Pin as answer" menu, and exits: registering is an explicit action,
+not something every start does (Discord rate-limits it, and a global sync takes a while
+to reach every client; a guild sync is immediate, which suits testing).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import discord
+
+from bot.config import Settings
+from bot.errors import UserError
+from bot.logs import configure_logging
+
+from .discord_bot import PodcastBot
+from .discord_parsing import titles_from_knowledge
+
+log = logging.getLogger(__name__)
+
+
+def build_client(core, settings: Settings, **options) -> PodcastBot:
+    titles = getattr(core, "episode_titles", None)  # the core's own, should it ever offer one
+    if titles is None and core is not None:
+        titles = titles_from_knowledge(core.knowledge)
+    return PodcastBot(core, moderator_roles=settings.discord_moderator_roles, episode_titles=titles, **options)
+
+
+async def sync_commands(client: PodcastBot, token: str, guild_id: int | None = None) -> list[str]:
+    """Register the command tree with Discord (globally, or in one server); names synced."""
+    async with client:
+        try:
+            await client.login(token)
+        except discord.LoginFailure:
+            raise UserError("Discord rejected DISCORD_TOKEN (check the bot token in the Developer Portal)") from None
+        if guild_id is None:
+            synced = await client.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            client.tree.copy_global_to(guild=guild)
+            synced = await client.tree.sync(guild=guild)
+    return [command.name for command in synced]
+
+
+def run(settings: Settings, sync: bool = False, guild_id: int | None = None, verbose: bool = False) -> int:
+    if guild_id is not None and not sync:
+        raise UserError("--guild goes with --sync: python -m bot discord --sync --guild ID")
+    settings.require("DISCORD_TOKEN")
+    # A service logs to standard output (containers collect it); discord.py adds no handler of its own.
+    configure_logging(level="DEBUG" if verbose else settings.log_level, as_json=settings.log_json, stream=sys.stdout)
+    if sync:
+        names = asyncio.run(sync_commands(build_client(None, settings), settings.discord_token, guild_id))
+        where = f"server {guild_id}" if guild_id else "all servers (may take a while to appear)"
+        print(f"registered {len(names)} commands for {where}: {', '.join(names)}")
+        return 0
+    from bot.wiring import build_core
+
+    client = build_client(build_core(settings), settings)
+    try:
+        client.run(settings.discord_token, log_handler=None)
+    except discord.LoginFailure:
+        raise UserError("Discord rejected DISCORD_TOKEN (check the bot token in the Developer Portal)") from None
+    return 0
