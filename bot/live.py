@@ -1,0 +1,54 @@
+"""What a chat service runs beside its adapter: live reload and new-episode announcements.
+
+A run module calls, once its event loop is running and its client can post:
+
+    live = await start_live_knowledge(settings, core_knowledge_handle, {"slack": post})
+    ...
+    await live.stop()
+
+`posters` maps a platform name to an async callable taking a `Reply` (see
+announcements.py); pass `{}` when no announcement channel is configured.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Mapping
+
+from .announcements import Announcer, Poster, open_announcer
+from .reload import KnowledgeWatcher, watcher_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LiveKnowledge:
+    watcher: KnowledgeWatcher
+    announcer: Announcer | None
+    task: asyncio.Task | None
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        if self.announcer is not None:
+            self.announcer.store.close()
+
+
+async def start_live_knowledge(settings, handle, posters: Mapping[str, Poster]) -> LiveKnowledge:
+    announcer = open_announcer(settings.data_dir, posters) if posters else None
+    watcher = watcher_for(settings, handle, on_swap=[announcer.on_swap] if announcer else [])
+    await asyncio.to_thread(watcher.prime)
+    if announcer is not None:
+        # A first run records the newest episode; after downtime, a sync made meanwhile is announced.
+        await announcer.consider(handle.searcher.index.documents.values())
+    task = None
+    if settings.reload_seconds > 0:
+        task = asyncio.create_task(watcher.run(), name="knowledge-watcher")
+        log.info("live reload: checking knowledge every %s s", settings.reload_seconds)
+    else:
+        log.info("live reload is off (BOT_RELOAD_SECONDS=0)")
+    return LiveKnowledge(watcher, announcer, task)

@@ -1,0 +1,123 @@
+"""New-episode announcements: once per platform, never on a fresh install, never twice."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from bot.announcements import DATABASE_FILE, AnnouncementLog, Announcer, open_announcer
+from bot.config import Settings
+from bot.knowledge_handle import KnowledgeHandle
+from bot.live import start_live_knowledge
+from bot.models import EPISODE
+from bot.retrieval.documents import EPISODE as EPISODE_KIND, Document
+from bot.retrieval.search import Searcher
+from bot.retrieval.service import open_index
+from bot.sync import sync_archive
+
+from .episodes import write_episode
+from .gitrepo import ArchiveRepo
+
+
+def episode(season, number, slug=None):
+    slug = slug or f"episode-{season}-{number}"
+    return Document(doc_id=slug, kind=EPISODE_KIND, title=slug.title(), season=season, episode=number,
+                    youtube_id="abc123", guests=("Sara",))
+
+
+class Recorder:
+    def __init__(self, fail=False):
+        self.replies, self.fail = [], fail
+
+    async def __call__(self, reply):
+        if self.fail:
+            raise RuntimeError("not_in_channel")
+        self.replies.append(reply)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+async def test_a_fresh_install_records_the_newest_without_posting(data_dir):
+    slack = Recorder()
+    announcer = open_announcer(data_dir, {"slack": slack})
+    assert await announcer.consider([episode(17, 7), episode(16, 9)]) == []
+    assert slack.replies == [] and announcer.store.status("slack", "episode-17-7") == "baseline"
+    assert await announcer.consider([episode(17, 7)]) == []
+
+
+async def test_a_newer_episode_is_posted_once_per_platform_also_after_a_restart(data_dir):
+    slack, discord = Recorder(), Recorder()
+    announcer = open_announcer(data_dir, {"slack": slack, "discord": discord})
+    await announcer.consider([episode(17, 7)])
+    assert await announcer.consider([episode(17, 7), episode(17, 8)]) == ["slack", "discord"]
+    [reply] = slack.replies
+    assert reply.kind == EPISODE and reply.episode.code == "s17e08" and "New episode" in reply.text
+    assert reply.episode.url == "https://www.youtube.com/watch?v=abc123"
+    assert await announcer.consider([episode(17, 8)]) == []
+    announcer.store.close()
+    restarted = open_announcer(data_dir, {"slack": slack, "discord": discord})
+    assert await restarted.consider([episode(17, 7), episode(17, 8)]) == []
+    assert len(slack.replies) == len(discord.replies) == 1
+    assert await restarted.consider([episode(18, 1)]) == ["slack", "discord"]  # a new season counts
+
+
+async def test_older_episodes_appearing_later_are_not_news(data_dir):
+    slack = Recorder()
+    announcer = open_announcer(data_dir, {"slack": slack})
+    await announcer.consider([episode(17, 7)])
+    assert await announcer.consider([episode(17, 7), episode(3, 2)]) == []
+    assert slack.replies == []
+
+
+async def test_two_processes_sharing_the_data_folder_post_once(data_dir):
+    posts = Recorder()
+    first = Announcer(AnnouncementLog(data_dir / DATABASE_FILE), {"slack": posts})
+    second = Announcer(AnnouncementLog(data_dir / DATABASE_FILE), {"slack": posts})
+    await first.consider([episode(17, 7)])
+    results = await asyncio.gather(*(a.consider([episode(17, 8)]) for a in (first, second, first, second)))
+    assert sorted(map(len, results)) == [0, 0, 0, 1] and len(posts.replies) == 1
+
+
+async def test_a_failed_post_is_logged_and_not_repeated(data_dir, caplog):
+    broken = Recorder(fail=True)
+    announcer = open_announcer(data_dir, {"discord": broken})
+    await announcer.consider([episode(17, 7)])
+    with caplog.at_level(logging.ERROR, logger="bot.announcements"):
+        assert await announcer.consider([episode(17, 8)]) == []
+    assert "announcing s17e08 on discord failed" in caplog.text
+    assert announcer.store.status("discord", "episode-17-8") == "failed"
+    broken.fail = False
+    assert await announcer.consider([episode(17, 8)]) == [] and broken.replies == []
+
+
+async def test_a_newly_configured_platform_starts_quietly(data_dir):
+    await open_announcer(data_dir, {"slack": Recorder()}).consider([episode(17, 7)])
+    discord = Recorder()
+    assert await open_announcer(data_dir, {"discord": discord}).consider([episode(17, 8)]) == []
+    assert discord.replies == []
+
+
+async def test_a_sync_seen_by_live_reload_is_announced_once(tmp_path, data_dir):
+    origin = ArchiveRepo(tmp_path / "website")
+    origin.add_episode("volunteering", 17, 7, ["Volunteering with Omdena helped my career."])
+    origin.commit()
+    sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
+    write_episode(tmp_path / "sample", "an-old-one", 1, 1, ["An early episode."])
+    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
+                                  "BOT_RELOAD_SECONDS": "0"})  # no timer: the test drives the watcher
+    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
+    slack = Recorder()
+    live = await start_live_knowledge(settings, handle, {"slack": slack})
+    assert slack.replies == []  # first run: recorded, not posted
+    origin.add_episode("kubeflow", 17, 8, ["Kubeflow pipelines orchestrate training."])
+    origin.commit()
+    sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
+    index = await asyncio.to_thread(live.watcher.check_once)
+    await live.announcer.on_swap(index)
+    await live.announcer.on_swap(index)  # a second reload of the same knowledge: no repeat
+    assert [r.episode.code for r in slack.replies] == ["s17e08"]
+    await live.stop()
