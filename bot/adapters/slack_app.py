@@ -1,0 +1,46 @@
+"""The slack-bolt app: listener declarations. Each listener acknowledges first, then turns
+the Slack payload into an `Invocation` for the core (in a worker thread) and hands the
+`Reply` to the renderer and the delivery helpers. No ranking, no database here.
+"""
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.command_table import COMMANDS
+
+from .slack_handlers import SlackHandlers
+from .slack_moderators import ModeratorCheck
+from .slack_render import HELPFUL, NOT_HELPFUL, SHARE
+from .slack_state import SlackState
+
+log = logging.getLogger(__name__)
+
+# Read by the command-parity test: equal to the command table and to slack/manifest.json.
+SLACK_COMMANDS: tuple[str, ...] = tuple(f"/{c.name}" for c in COMMANDS)
+PIN_SHORTCUT = "pin_as_answer"       # callback_id of the message shortcut in the manifest
+
+
+def build_app(core, client: AsyncWebClient, state: SlackState, moderators: ModeratorCheck,
+              signing_secret: str = "", http: bool = True) -> AsyncApp:
+    """`core` offers handle(Invocation) -> Reply and feedback(...) -> Reply (sync)."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=http,   # Socket Mode requests carry no signature
+        process_before_response=False,       # ack goes back at once; the work runs after it
+        logger=logging.getLogger("slack_bolt.App"),
+    )
+    handlers = SlackHandlers(core, state, moderators)
+    for name in SLACK_COMMANDS:
+        app.command(name)(handlers.on_command)
+    app.event("app_mention")(handlers.on_mention)
+    app.event("message")(handlers.on_message)
+    app.shortcut(PIN_SHORTCUT)(handlers.on_pin_shortcut)
+    app.action(HELPFUL)(handlers.on_feedback)
+    app.action(NOT_HELPFUL)(handlers.on_feedback)
+    app.action(SHARE)(handlers.on_share)
+    app.error(handlers.on_unexpected_error)
+    return app

@@ -1,0 +1,92 @@
+"""Getting a message to the user despite Web API trouble.
+
+Every send reports success instead of raising, logs the Slack error code on failure
+(`not_in_channel`, `ratelimited` after the bounded retry, timeouts), and the chains
+below fall back to another route, so the user gets the answer or at least a short error
+with a reference id. Only when every route fails is the outcome an ERROR log line.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from .slack_render import SlackMessage, text_message
+
+log = logging.getLogger(__name__)
+
+SEND_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
+
+
+def new_ref() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def failure_message(ref: str) -> SlackMessage:
+    return text_message(f"Sorry, something went wrong on my side (ref {ref}). Please try again in a moment.")
+
+
+def reason(exc: BaseException) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or f"http_{exc.response.status_code}")
+    return type(exc).__name__
+
+
+async def post(client: AsyncWebClient, channel: str, message: SlackMessage, thread_ts: str | None = None) -> bool:
+    try:
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+        return True
+    except SEND_ERRORS as exc:
+        log.warning("chat.postMessage to %s failed: %s", channel, reason(exc))
+        return False
+
+
+async def post_ephemeral(client: AsyncWebClient, channel: str, user: str, message: SlackMessage,
+                         thread_ts: str | None = None) -> bool:
+    try:
+        await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **message.as_kwargs())
+        return True
+    except SEND_ERRORS as exc:
+        log.warning("chat.postEphemeral to %s failed: %s", channel, reason(exc))
+        return False
+
+
+async def respond_with(respond, message: SlackMessage, response_type: str = "ephemeral", **extra) -> bool:
+    """Post through the request's response_url (works even where the bot is not a member)."""
+    try:
+        resp = await respond(response_type=response_type, **message.as_kwargs(), **extra)
+    except (*SEND_ERRORS, ValueError) as exc:   # ValueError: the payload has no response_url
+        log.warning("response_url post failed: %s", reason(exc))
+        return False
+    if resp.status_code != 200:
+        log.warning("response_url post failed: HTTP %s %s", resp.status_code, (resp.body or "")[:100])
+        return False
+    return True
+
+
+async def to_user(client: AsyncWebClient, user: str, message: SlackMessage, channel: str | None = None,
+                  thread_ts: str | None = None, private: bool = False) -> bool:
+    """Public in the channel/thread (or private there), else a direct message as a last resort."""
+    if channel:
+        sent = await (post_ephemeral(client, channel, user, message, thread_ts) if private
+                      else post(client, channel, message, thread_ts))
+        if sent:
+            return True
+    if channel != user and await post(client, user, message):   # posting to a user id opens the DM
+        return True
+    return False
+
+
+async def report_failure(client: AsyncWebClient, user: str, ref: str, channel: str | None = None,
+                         thread_ts: str | None = None, respond=None) -> None:
+    """Tell the user, by whatever route still works, that their request failed."""
+    message = failure_message(ref)
+    if respond is not None and await respond_with(respond, message, replace_original=False):
+        return
+    if await to_user(client, user, message, channel, thread_ts, private=True):
+        return
+    log.error("could not reach user %s about failure ref %s", user, ref)

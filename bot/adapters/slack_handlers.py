@@ -1,0 +1,207 @@
+"""What each Slack listener does once Bolt has acknowledged the request.
+
+Listeners never let an exception escape: Bolt would only log it, and the user would be
+left with silence. `_guarded` logs it with a reference id and tells the user instead.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+
+from bot import models
+from bot.command_table import command as command_spec
+from bot.models import Invocation, Reply
+
+from . import slack_delivery as send
+from .slack_moderators import ModeratorCheck
+from .slack_render import ANSWER_BLOCK_PREFIX, HELPFUL, SlackMessage, render, text_message
+from .slack_state import SlackState
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+PRIVATE_KINDS = (models.ERROR, models.REFUSED)
+
+
+class SlackHandlers:
+    def __init__(self, core, state: SlackState, moderators: ModeratorCheck) -> None:
+        self.core = core
+        self.state = state
+        self.moderators = moderators
+
+    # ---- slash commands -------------------------------------------------------------
+
+    async def on_command(self, ack, command: dict, respond, client) -> None:
+        await ack()   # first: Slack gives up after 3 s
+        user = command.get("user_id", "")
+        await self._guarded(self._command, user, respond=respond, client=client, command=command)
+
+    async def _command(self, command: dict, respond, client) -> None:
+        name = command["command"].lstrip("/")
+        user, text = command["user_id"], command.get("text", "")
+        invocation = Invocation(
+            platform=PLATFORM, user_id=user, user_name=command.get("user_name") or user,
+            channel_id=command.get("channel_id", ""), command=name, text=text,
+            is_moderator=await self._is_moderator(client, user, command_spec(name).moderator_only))
+        reply = await self._call_core(invocation)
+        shareable = name == "ask" and reply.kind in (models.ANSWER, models.PINNED) and bool(reply.answer_id)
+        question = text if name == "ask" else None
+        if shareable:
+            public = render(reply, question, shared_by=invocation.user_name)
+            self.state.remember_answer(reply.answer_id, {"text": public.text, "blocks": public.blocks})
+        message = render(reply, question, shareable=shareable)
+        if not await send.respond_with(respond, message):   # slash replies stay private
+            await send.to_user(client, user, message, command.get("channel_id"), private=True)
+
+    # ---- events -------------------------------------------------------------------
+
+    async def on_mention(self, body: dict, event: dict, client, context) -> None:
+        # Events are acknowledged by Bolt before this runs.
+        if _from_a_bot(event) or not self._first_time(body, event):
+            return
+        await self._guarded(self._answer_event, event.get("user", ""), client=client, event=event,
+                            channel=event.get("channel"), thread_ts=_thread_of(event), context=context)
+
+    async def on_message(self, body: dict, event: dict, client, context) -> None:
+        if event.get("subtype") or _from_a_bot(event) or not event.get("user"):
+            return   # edits, joins, bot posts (ours included): not questions
+        is_dm = event.get("channel_type") == "im"
+        mentions_bot = bool(context.bot_user_id) and f"<@{context.bot_user_id}" in event.get("text", "")
+        if not (is_dm or mentions_bot) or not self._first_time(body, event):
+            return
+        thread = event.get("thread_ts") if is_dm else _thread_of(event)
+        await self._guarded(self._answer_event, event["user"], client=client, event=event,
+                            channel=event.get("channel"), thread_ts=thread, context=context)
+
+    async def _answer_event(self, event: dict, client, context) -> None:
+        user, channel = event["user"], event["channel"]
+        is_dm = event.get("channel_type") == "im" or channel.startswith("D")
+        thread = event.get("thread_ts") if is_dm else _thread_of(event)
+        text = _without_mentions(event.get("text", ""), context.bot_user_id)
+        name = "help" if text.strip().lower() in ("help", "/help") else "ask"
+        invocation = Invocation(
+            platform=PLATFORM, user_id=user, user_name=user, channel_id=channel, command=name,
+            text=text, thread_id=thread, message_id=event.get("ts"))
+        reply = await self._call_core(invocation)
+        private = not is_dm and (reply.ephemeral or reply.kind in PRIVATE_KINDS)
+        message = render(reply)
+        if not await send.to_user(client, user, message, channel, thread, private=private):
+            log.error("answer to %s in %s could not be delivered by any route", user, channel)
+
+    # ---- interactivity ----------------------------------------------------------------
+
+    async def on_share(self, ack, action: dict, body: dict, respond, client) -> None:
+        await ack()
+        await self._guarded(self._share, body["user"]["id"], respond=respond, client=client,
+                            action=action, body=body)
+
+    async def _share(self, action: dict, body: dict, respond, client) -> None:
+        stored = self.state.recall_answer(action.get("value", ""))
+        if stored is None:
+            await send.respond_with(respond, text_message("That answer has expired; please ask again."),
+                                    replace_original=False)
+            return
+        message = SlackMessage(text=stored["text"], blocks=stored["blocks"])
+        channel = (body.get("channel") or {}).get("id", "")
+        if await send.post(client, channel, message):
+            await send.respond_with(respond, text_message("Shared."), delete_original=True)
+        elif not await send.respond_with(respond, message, "in_channel", replace_original=False):
+            # Neither the bot (not a member?) nor the response_url could post: say so privately.
+            await send.respond_with(respond, text_message(
+                "I couldn't post in this channel. Invite me with /invite and try again."), replace_original=False)
+
+    async def on_feedback(self, ack, action: dict, body: dict, respond, client) -> None:
+        await ack()
+        await self._guarded(self._feedback, body["user"]["id"], respond=respond, client=client,
+                            action=action, body=body)
+
+    async def _feedback(self, action: dict, body: dict, respond, client) -> None:
+        helpful = action["action_id"] == HELPFUL
+        reply = await asyncio.to_thread(self.core.feedback, PLATFORM, body["user"]["id"],
+                                        action.get("value", ""), helpful)
+        await send.respond_with(respond, render(reply), replace_original=False)
+
+    async def on_pin_shortcut(self, ack, shortcut: dict, respond, client, context) -> None:
+        await ack()
+        await self._guarded(self._pin_shortcut, shortcut["user"]["id"], respond=respond, client=client,
+                            shortcut=shortcut, context=context)
+
+    async def _pin_shortcut(self, shortcut: dict, respond, client, context) -> None:
+        message, user = shortcut.get("message") or {}, shortcut["user"]
+        answer_id = answer_id_of(message)
+        ours = not context.bot_id or message.get("bot_id") == context.bot_id
+        if not answer_id or not ours:
+            await send.respond_with(respond, text_message("Use “Pin as answer” on an answer posted by the bot."))
+            return
+        invocation = Invocation(
+            platform=PLATFORM, user_id=user["id"], user_name=user.get("username") or user.get("name") or user["id"],
+            channel_id=(shortcut.get("channel") or {}).get("id", ""), command="pin",
+            thread_id=message.get("thread_ts"), message_id=message.get("ts"),
+            is_moderator=await self._is_moderator(client, user["id"], True), options={"answer_id": answer_id})
+        reply = await self._call_core(invocation)
+        await send.respond_with(respond, render(reply))
+
+    async def on_unexpected_error(self, error: Exception, body: dict) -> None:
+        # Bolt's global handler: only reached for failures outside our listeners' guard.
+        log.error("unhandled Slack request error: %s", type(error).__name__, exc_info=error)
+
+    # ---- helpers ------------------------------------------------------------------
+
+    async def _guarded(self, work, user: str, client, respond=None, channel: str | None = None,
+                       thread_ts: str | None = None, **kwargs) -> None:
+        started = time.perf_counter()
+        try:
+            await work(client=client, **({"respond": respond} if respond else {}), **kwargs)
+        except Exception:
+            ref = send.new_ref()
+            log.exception("Slack request failed (ref %s)", ref)
+            await send.report_failure(client, user, ref, channel, thread_ts, respond)
+        finally:
+            log.debug("%s done in %.0f ms", work.__name__, (time.perf_counter() - started) * 1000)
+
+    async def _call_core(self, invocation: Invocation) -> Reply:
+        reply = await asyncio.to_thread(self.core.handle, invocation)
+        log.info("slack %s by %s in %s -> %s%s", invocation.command, invocation.user_id, invocation.channel_id,
+                 reply.kind, f" (ref {reply.error_ref})" if reply.error_ref else "")
+        return reply
+
+    async def _is_moderator(self, client, user: str, needed: bool) -> bool:
+        # Only moderator commands pay for the Web API lookups.
+        return await self.moderators.is_moderator(client, user) if needed else False
+
+    def _first_time(self, body: dict, event: dict) -> bool:
+        keys = (f"event:{body.get('event_id', '')}" if body.get("event_id") else "",
+                f"msg:{event.get('channel', '')}:{event.get('ts', '')}" if event.get("ts") else "")
+        fresh = self.state.first_time(*keys)
+        if not fresh:
+            log.info("duplicate Slack event %s ignored", body.get("event_id"))
+        return fresh
+
+
+def answer_id_of(message: dict) -> str | None:
+    """The answer id the renderer put in a block_id or a feedback button value."""
+    for block in message.get("blocks") or ():
+        block_id = block.get("block_id", "")
+        if block_id.startswith(ANSWER_BLOCK_PREFIX) and len(block_id) > len(ANSWER_BLOCK_PREFIX):
+            return block_id[len(ANSWER_BLOCK_PREFIX):]
+        for element in block.get("elements") or ():
+            if isinstance(element, dict) and element.get("action_id") == HELPFUL and element.get("value"):
+                return element["value"]
+    return None
+
+
+def _from_a_bot(event: dict) -> bool:
+    return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
+
+
+def _thread_of(event: dict) -> str | None:
+    return event.get("thread_ts") or event.get("ts")
+
+
+def _without_mentions(text: str, bot_user_id: str | None) -> str:
+    """The question without the bot's own mention (others are left for the core to ignore)."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    return " ".join(text.split())

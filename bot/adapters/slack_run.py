@@ -1,0 +1,94 @@
+"""Running the Slack app: Socket Mode (default, no public URL) or HTTP at /slack/events.
+
+`python -m bot slack [--http] [--port N]` ends up in `run()`. Tests and the benchmark
+use the async pieces (`build`, `serve_http`, `connect_socket_mode`) on their own loop.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.errors import UserError
+
+from .slack_app import build_app
+from .slack_client import make_client
+from .slack_moderators import ModeratorCheck
+from .slack_state import SlackState
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+STATE_FILE = "slack_state.sqlite3"
+
+
+@dataclass
+class SlackService:
+    app: AsyncApp
+    state: SlackState
+
+
+def build(settings: Settings, core, http: bool) -> SlackService:
+    client = make_client(settings.slack_bot_token, settings.slack_api_url)
+    moderators = ModeratorCheck(settings.slack_moderators, settings.slack_moderator_group)
+    state = SlackState(settings.data_dir / STATE_FILE)
+    app = build_app(core, client, state, moderators, settings.slack_signing_secret, http=http)
+    return SlackService(app, state)
+
+
+async def serve_http(app: AsyncApp, host: str, port: int) -> web.AppRunner:
+    """Serve Bolt's aiohttp app; `runner.addresses` tells the port when `port` is 0."""
+    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+async def connect_socket_mode(app: AsyncApp, app_token: str) -> AsyncSocketModeHandler:
+    handler = AsyncSocketModeHandler(app, app_token)
+    await handler.connect_async()
+    return handler
+
+
+def run(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> int:
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if http else "SLACK_APP_TOKEN")
+    from bot.wiring import build_core   # the core loads the index: only when really starting
+
+    core = build_core(settings)
+    asyncio.run(_serve(settings, core, http, port, host))
+    return 0
+
+
+async def _serve(settings: Settings, core, http: bool, port: int, host: str) -> None:
+    service = build(settings, core, http)
+    runner = handler = None
+    try:
+        await _check_token(service.app)
+        if http:
+            runner = await serve_http(service.app, host, port)
+            log.info("Slack app serving HTTP on %s:%d%s", host, port, EVENTS_PATH)
+        else:
+            handler = await connect_socket_mode(service.app, settings.slack_app_token)
+            log.info("Slack app connected over Socket Mode")
+        await asyncio.Event().wait()   # until Ctrl-C / SIGTERM cancels the run
+    finally:
+        if handler is not None:
+            await handler.close_async()
+        if runner is not None:
+            await runner.cleanup()
+        service.state.close()
+
+
+async def _check_token(app: AsyncApp) -> None:
+    """Fail at start with one line, not at the first question, when the token is wrong."""
+    try:
+        auth = await app.client.auth_test()
+    except SlackApiError as exc:
+        raise UserError(f"Slack rejected SLACK_BOT_TOKEN: {exc.response.get('error')}") from None
+    log.info("Slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
