@@ -1,0 +1,130 @@
+"""Fixtures for the Slack adapter: the real app and the real core, a fake Slack on
+127.0.0.1, and a guard that fails a test on any ERROR log (Bolt only logs listener
+failures, so without it a crashed handler would pass as green)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.adapters.slack_run import EVENTS_PATH, build, connect_socket_mode, serve_http
+from bot.config import Settings
+from bot.wiring import build_core
+from fake_slack import FakeSlack
+from slack_requests import SIGNING_SECRET, SlackHttp
+
+REPO = Path(__file__).resolve().parents[2]
+KNOWLEDGE = REPO / "knowledge"
+MODERATOR = "UMODERATOR"
+WATCHED_LOGGERS = ("slack_bolt", "slack_sdk", "asyncio", "bot", "aiohttp")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "expect_errors: the test provokes ERROR log records on purpose")
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.split(".")[0] in WATCHED_LOGGERS:
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def error_logs(request):
+    handler = _ErrorRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield handler.records
+    root.removeHandler(handler)
+    if handler.records and not request.node.get_closest_marker("expect_errors"):
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in handler.records)
+        pytest.fail(f"ERROR log records during the test:\n{lines}")
+
+
+@pytest.fixture
+async def fake_slack():
+    fake = await FakeSlack().start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def knowledge() -> tuple[Path, ...]:
+    """Overridden by tests that need their own episodes."""
+    return (KNOWLEDGE,)
+
+
+@pytest.fixture
+def settings(tmp_path, fake_slack, knowledge) -> Settings:
+    return Settings(
+        knowledge=knowledge, data_dir=tmp_path / "data", rate_limit_per_minute=1000,
+        slack_bot_token="xoxb-test-token", slack_app_token="xapp-test-token",
+        slack_signing_secret=SIGNING_SECRET, slack_api_url=fake_slack.api_url,
+        slack_moderators=(MODERATOR,))
+
+
+@pytest.fixture
+def core(settings):
+    return build_core(settings)   # the real core over real knowledge, in a tmp data dir
+
+
+async def drain_listeners(timeout: float = 5.0) -> None:
+    """Wait for Bolt's after-ack listener tasks, so teardown never cuts one off."""
+    tasks = [t for t in asyncio.all_tasks() if not t.done() and
+             "run_ack_function_asynchronously" in getattr(t.get_coro(), "__qualname__", "")]
+    if tasks:
+        await asyncio.wait(tasks, timeout=timeout)
+
+
+class RunningApp:
+    def __init__(self, service, runner, http: SlackHttp) -> None:
+        self.service, self.runner, self.http = service, runner, http
+
+    async def stop(self) -> None:
+        await drain_listeners()
+        await self.runner.cleanup()
+        self.service.state.close()
+
+
+async def start_http_app(settings, core) -> RunningApp:
+    service = build(settings, core, http=True)
+    runner = await serve_http(service.app, "127.0.0.1", 0)
+    port = runner.addresses[0][1]
+    session = aiohttp.ClientSession()
+    app = RunningApp(service, runner, SlackHttp(f"http://127.0.0.1:{port}{EVENTS_PATH}", session))
+    original_stop = app.stop
+
+    async def stop() -> None:
+        await original_stop()
+        await session.close()
+    app.stop = stop
+    return app
+
+
+@pytest.fixture
+async def slack_app(settings, core, fake_slack):
+    app = await start_http_app(settings, core)
+    yield app
+    await app.stop()
+
+
+@pytest.fixture
+async def slack(slack_app) -> SlackHttp:
+    return slack_app.http
+
+
+@pytest.fixture
+async def socket_app(settings, core, fake_slack):
+    service = build(settings, core, http=False)
+    handler = await connect_socket_mode(service.app, settings.slack_app_token)
+    yield service
+    await handler.close_async()
+    await drain_listeners()
+    service.state.close()
