@@ -175,8 +175,9 @@ class FakeDiscord:
         if re.fullmatch(r"/channels/\d+/messages/pins/\d+", r.path):
             return web.Response(status=204)
         if re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", r.path) and r.method == "PUT":
-            return _json([{**c, "id": str(self.next_id()), "application_id": str(APP_ID), "version": "1"}
-                          for c in r.body])
+            # Discord echoes the commands with ids; a context menu comes back with description "".
+            return _json([{"description": "", **c, "id": str(self.next_id()), "application_id": str(APP_ID),
+                           "version": "1"} for c in r.body])
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
     def _echo_message(self, body: dict, author: dict, channel_id: int = CHANNEL_ID) -> dict:

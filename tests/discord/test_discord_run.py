@@ -1,0 +1,88 @@
+"""`python -m bot discord --sync`: explicit command registration, and the entry's errors."""
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+
+import discord
+import pytest
+from fake_discord import APP_ID, GUILD_ID, FakeDiscord
+
+from bot import cli
+from bot.adapters import discord_run
+from bot.adapters.discord_commands import PIN_AS_ANSWER
+from bot.command_table import COMMAND_NAMES, command
+from bot.errors import UserError
+
+EXPECTED = COMMAND_NAMES | {PIN_AS_ANSWER}
+
+
+def registered(body: list[dict]) -> dict[str, dict]:
+    return {c["name"]: c for c in body}
+
+
+async def test_sync_registers_every_command_globally(fake, settings):
+    names = await discord_run.sync_commands(discord_run.build_client(None, settings), "token")
+    put = await fake.wait_for_request("PUT", rf"/applications/{APP_ID}/commands")
+    commands = registered(put.body)
+    assert set(names) == set(commands) == EXPECTED
+    assert commands["ask"]["description"] == command("ask").description
+    assert commands[PIN_AS_ANSWER]["type"] == 3                       # a message context menu
+    assert int(commands["pin"]["default_member_permissions"]) == 1 << 13  # Manage Messages: a UI hint
+    assert [o["name"] for o in commands["episode"]["options"]] == ["query"]
+    assert commands["episode"]["options"][0]["autocomplete"] is True
+    assert not fake.find("GET", r"/gateway.*")                        # REST only, no gateway session
+
+
+async def test_sync_to_one_server(fake, settings):
+    await discord_run.sync_commands(discord_run.build_client(None, settings), "token", GUILD_ID)
+    put = await fake.wait_for_request("PUT", rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
+    assert set(registered(put.body)) == EXPECTED
+
+
+def test_cli_sync_runs_end_to_end_and_logs_to_stdout(monkeypatch, capsys):
+    server, loop = _fake_in_thread()
+    try:
+        monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
+        monkeypatch.setenv("DISCORD_TOKEN", "a-test-token-0123456789")
+        streams = []
+        monkeypatch.setattr(discord_run, "configure_logging", lambda **kw: streams.append(kw["stream"]))
+        assert cli.main(["discord", "--sync", "--guild", str(GUILD_ID)]) == 0
+        assert streams == [sys.stdout]
+        out = capsys.readouterr().out
+        assert out.startswith(f"registered {len(EXPECTED)} commands for server {GUILD_ID}")
+    finally:
+        asyncio.run_coroutine_threadsafe(server.close(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+def test_cli_without_a_token_says_what_is_missing(monkeypatch, capsys):
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.setattr("bot.cli.load_dotenv", lambda: None)          # a developer's .env must not leak in
+    assert cli.main(["discord"]) == 2
+    assert "DISCORD_TOKEN" in capsys.readouterr().err
+
+
+def test_guild_only_goes_with_sync(capsys):
+    assert cli.main(["discord", "--guild", "5"]) == 2
+    assert "--guild goes with --sync" in capsys.readouterr().err
+
+
+async def test_a_rejected_token_is_a_clear_error(fake, settings):
+    fake.failures[("GET", "/users/@me")] = (401, {"message": "401: Unauthorized", "code": 0})
+    with pytest.raises(UserError, match="Discord rejected DISCORD_TOKEN"):
+        await discord_run.sync_commands(discord_run.build_client(None, settings), "wrong")
+    assert not fake.find("PUT", r".*/commands")
+
+
+def _fake_in_thread() -> tuple[FakeDiscord, asyncio.AbstractEventLoop]:
+    """A fake Discord on its own loop, for code that calls asyncio.run itself (the CLI)."""
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+
+    async def start() -> FakeDiscord:
+        server = FakeDiscord()
+        await server.start()
+        return server
+    return asyncio.run_coroutine_threadsafe(start(), loop).result(5), loop
