@@ -28,6 +28,21 @@ class SecretMask(logging.Filter):
         return True
 
 
+class MaskedStreamHandler(logging.StreamHandler):
+    """Masks secrets in the whole formatted event (tracebacks included: an exception
+    message or a local repr can carry a token) and keeps each event on one line."""
+
+    def __init__(self, stream, secrets: list[str]) -> None:
+        super().__init__(stream)
+        self._secrets = [s for s in secrets if len(s) >= 6]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "[secret]")
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one event, one line
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -40,10 +55,11 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO", as_json: bool = False, stream=None) -> None:
-    handler = logging.StreamHandler(stream or sys.stderr)
+    secrets = [os.environ.get(v, "") for v in SECRET_VARIABLES]
+    handler = MaskedStreamHandler(stream or sys.stderr, secrets)
     handler.setFormatter(JsonFormatter() if as_json else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(SecretMask([os.environ.get(v, "") for v in SECRET_VARIABLES]))
+    handler.addFilter(SecretMask(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
