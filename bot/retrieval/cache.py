@@ -23,12 +23,12 @@ from .bm25 import SparseBM25
 from .documents import SkippedFile, document_from_dict, document_to_dict
 from .index import SearchIndex
 from .loader import EXTENSIONS
-from .passages import passage_from_list, passage_to_list
+from .passage_table import PassageTable
 
 log = logging.getLogger(__name__)
 
 MAGIC = "podcast-answer-bot/index"
-FORMAT = 1
+FORMAT = 3
 
 
 def knowledge_fingerprint(folders: list[Path]) -> str:
@@ -53,12 +53,17 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
     meta = {
         "magic": MAGIC, "format": FORMAT, "fingerprint": fingerprint,
         "documents": [document_to_dict(d) for d in index.documents.values()],
-        "passages": [passage_to_list(p) for p in index.passages],
+        "passage_names": index.passages.names,
         "skipped": [[s.path, s.reason] for s in index.skipped],
         "fields": {name: {"vocabulary": sorted(bm.vocabulary, key=bm.vocabulary.get),
                           "n_docs": bm.n_docs} for name, bm in index.fields.items()},
     }
-    arrays = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
+    arrays = {  # passage texts stay bytes, out of the JSON: they are decoded one hit at a time
+        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+        "passage_text": np.frombuffer(index.passages.blob, dtype=np.uint8),
+    }
+    for column, values in index.passages.columns.items():
+        arrays[f"passages.{column}"] = values
     for name, bm in index.fields.items():
         arrays[f"{name}.offsets"] = bm.offsets
         arrays[f"{name}.doc_ids"] = bm.doc_ids
@@ -109,12 +114,16 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
             vocabulary = {term: i for i, term in enumerate(info["vocabulary"])}
             _check_shapes(offsets, doc_ids, weights, len(vocabulary), info["n_docs"])
             fields[name] = SparseBM25(vocabulary, offsets, doc_ids, weights, info["n_docs"])
+        columns = {k.split(".", 1)[1]: npz[k] for k in npz.files if k.startswith("passages.")}
+        blob = npz["passage_text"].tobytes()
+    passages = PassageTable(columns, meta["passage_names"], blob)
+    passages.check()
     documents = [document_from_dict(d) for d in meta["documents"]]
-    passages = [passage_from_list(p) for p in meta["passages"]]
     skipped = tuple(SkippedFile(p, r) for p, r in meta["skipped"])
-    if any(bm.n_docs != len(passages) for bm in fields.values()):
-        raise ValueError("index arrays and passages disagree")
-    return SearchIndex({d.doc_id: d for d in documents}, passages, fields, skipped=skipped)
+    by_id = {d.doc_id: d for d in documents}
+    if any(bm.n_docs != len(passages) for bm in fields.values()) or not set(passages.names["doc"]) <= set(by_id):
+        raise ValueError("index arrays, passages and documents disagree")
+    return SearchIndex(by_id, passages, fields, skipped=skipped)
 
 
 def _check_shapes(offsets, doc_ids, weights, n_terms: int, n_docs: int) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from .bm25 import SparseBM25
 from .documents import Document
 from .loader import Knowledge
-from .passages import Passage, PassageSettings, cut_passages
+from .passage_table import PassageTable
+from .passages import PassageSettings, cut_passages
 from .tokenizer import Tokenizer
 
 TEXT = "text"
@@ -19,7 +20,7 @@ TEXT = "text"
 @dataclass
 class SearchIndex:
     documents: dict[str, Document]
-    passages: list[Passage]
+    passages: PassageTable
     fields: dict[str, SparseBM25]
     tokenizer: Tokenizer = field(default_factory=Tokenizer)
     skipped: tuple = ()
@@ -34,4 +35,4 @@ def build_index(knowledge: Knowledge, settings: PassageSettings = PassageSetting
     documents = {loaded.document.doc_id: loaded.document for loaded in knowledge.documents}
     passages = [p for loaded in knowledge.documents for p in cut_passages(loaded, settings)]
     fields = {TEXT: SparseBM25.build([tokenizer(p.text) for p in passages])}
-    return SearchIndex(documents, passages, fields, tokenizer, knowledge.skipped)
+    return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer, knowledge.skipped)

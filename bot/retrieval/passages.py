@@ -95,12 +95,3 @@ def _split_long(utterance: Utterance, limit: int) -> list[Utterance]:
     if current:
         pieces.append(Utterance(" ".join(current), utterance.sec, utterance.who))
     return pieces
-
-
-def passage_to_list(p: Passage) -> list:
-    return [p.doc_id, p.section, p.text, [list(u) for u in p.utterances]]
-
-
-def passage_from_list(data: list) -> Passage:
-    doc_id, section, text, utterances = data
-    return Passage(doc_id, section, text, tuple(tuple(u) for u in utterances))

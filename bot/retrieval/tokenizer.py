@@ -26,24 +26,35 @@ will with won wouldn y you your yours yourself yourselves
 """.split())
 
 
+class _StemCache(dict):
+    """word -> stem, or "" for a stop word; fills itself on first sight of a word."""
+
+    def __init__(self, stemmer, stop_words: frozenset[str]) -> None:
+        super().__init__()
+        self._stemmer, self._stop_words = stemmer, stop_words
+
+    def __missing__(self, word: str) -> str:
+        stem = self[word] = "" if word in self._stop_words else self._stemmer.stemWord(word)
+        return stem
+
+
 class Tokenizer:
-    """Callable text -> list of stems. Keeps a stem cache: the archive reuses words."""
+    """Callable text -> list of stems. The archive reuses words, so stems are cached."""
 
     def __init__(self, stop_words: frozenset[str] = STOP_WORDS) -> None:
-        self._stemmer = Stemmer.Stemmer("english")
         self._stop_words = stop_words
-        self._cache: dict[str, str] = {}
+        self._stems = _StemCache(Stemmer.Stemmer("english"), stop_words)
+
+    @staticmethod
+    def _fold(text: str) -> list[str]:
+        return _WORD.findall(_COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.lower())))
 
     def words(self, text: str) -> list[str]:
         """Lower-cased words without accents or stop words, not yet stemmed."""
-        folded = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
-        return [w for w in _WORD.findall(folded) if w not in self._stop_words]
+        return [w for w in self._fold(text) if w not in self._stop_words]
 
     def stem(self, word: str) -> str:
-        stem = self._cache.get(word)
-        if stem is None:
-            stem = self._cache[word] = self._stemmer.stemWord(word)
-        return stem
+        return self._stems[word]
 
     def __call__(self, text: str) -> list[str]:
-        return [self.stem(w) for w in self.words(text)]
+        return [s for s in map(self._stems.__getitem__, self._fold(text)) if s]

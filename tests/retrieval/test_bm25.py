@@ -17,7 +17,7 @@ def test_sparse_scores_equal_rank_bm25_model_on_random_queries():
     rng = random.Random(7)
     corpus, words = random_corpus(rng)
     model = PositiveIdfBM25(corpus)
-    sparse = SparseBM25.from_model(model)
+    sparse = SparseBM25.build(corpus)
     for _ in range(200):
         query = rng.choices(words + ["unknown"], k=rng.randint(1, 8))  # repeats and misses included
         np.testing.assert_allclose(sparse.scores(query), model.get_scores(query), rtol=0, atol=1e-9)
@@ -38,7 +38,7 @@ def test_idf_stays_positive_where_okapi_goes_zero_or_negative():
     assert 0 < ours.idf["common"] < ours.idf["rare"]
     half = [["a"], ["a"], ["b"], ["b"]]  # a term in exactly half the passages
     assert BM25Okapi(half).idf["a"] == 0 and PositiveIdfBM25(half).idf["a"] > 0.5
-    scores = SparseBM25.from_model(ours).scores(["common"])
+    scores = SparseBM25.build(corpus).scores(["common"])
     assert (scores[:3] > 0).all() and scores[3] == 0
 
 
