@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -16,10 +17,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.errors import UserError
+from bot.live import start_live_knowledge
+from bot.logs import configure_logging
 
 from .slack_app import build_app
 from .slack_client import make_client
 from .slack_moderators import ModeratorCheck
+from .slack_render import render
 from .slack_state import SlackState
 
 log = logging.getLogger(__name__)
@@ -56,8 +60,11 @@ async def connect_socket_mode(app: AsyncApp, app_token: str) -> AsyncSocketModeH
     return handler
 
 
-def run(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> int:
+def run(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0",
+        verbose: bool = False) -> int:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if http else "SLACK_APP_TOKEN")
+    # A service logs to standard output (containers collect it).
+    configure_logging(level="DEBUG" if verbose else settings.log_level, as_json=settings.log_json, stream=sys.stdout)
     from bot.wiring import build_core   # the core loads the index: only when really starting
 
     core = build_core(settings)
@@ -67,9 +74,10 @@ def run(settings: Settings, http: bool = False, port: int = 3000, host: str = "0
 
 async def _serve(settings: Settings, core, http: bool, port: int, host: str) -> None:
     service = build(settings, core, http)
-    runner = handler = None
+    runner = handler = live = None
     try:
         await _check_token(service.app)
+        live = await start_live_knowledge(settings, core.knowledge, _posters(settings, service.app))
         if http:
             runner = await serve_http(service.app, host, port)
             log.info("Slack app serving HTTP on %s:%d%s", host, port, EVENTS_PATH)
@@ -78,6 +86,8 @@ async def _serve(settings: Settings, core, http: bool, port: int, host: str) -> 
             log.info("Slack app connected over Socket Mode")
         await asyncio.Event().wait()   # until Ctrl-C / SIGTERM cancels the run
     finally:
+        if live is not None:
+            await live.stop()
         if handler is not None:
             await handler.close_async()
         if runner is not None:
@@ -92,3 +102,14 @@ async def _check_token(app: AsyncApp) -> None:
     except SlackApiError as exc:
         raise UserError(f"Slack rejected SLACK_BOT_TOKEN: {exc.response.get('error')}") from None
     log.info("Slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
+
+
+def _posters(settings: Settings, app: AsyncApp) -> dict:
+    """New-episode announcements go to SLACK_ANNOUNCE_CHANNEL when it is set."""
+    channel = settings.slack_announce_channel
+    if not channel:
+        return {}
+
+    async def post(reply) -> None:   # raising lets the announcer log and record the failure
+        await app.client.chat_postMessage(channel=channel, **render(reply).as_kwargs())
+    return {"slack": post}
