@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     discord_job = sub.add_parser("discord", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
     discord_job.add_argument("--sync", action="store_true", help="register the slash commands with Discord, then exit")
     discord_job.add_argument("--guild", type=int, metavar="ID", help="with --sync: register in this server only (instant)")
+    slack_job = sub.add_parser("slack", parents=[common], help="run the Slack app (Socket Mode, or --http)")
+    slack_job.add_argument("--http", action="store_true", help="serve /slack/events over HTTP instead of Socket Mode")
+    slack_job.add_argument("--port", type=int, default=3000, help="with --http: port to listen on (default 3000)")
     add_core_parsers(sub, common)
     return parser
 
@@ -207,3 +210,12 @@ def _discord(args, settings: Settings) -> int:
 
 
 _JOBS["discord"] = _discord
+
+
+def _slack(args, settings: Settings) -> int:
+    from .adapters.slack_run import run  # imports slack_bolt only for this job
+
+    return run(settings, http=args.http, port=args.port, verbose=args.verbose)
+
+
+_JOBS["slack"] = _slack
