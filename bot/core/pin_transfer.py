@@ -20,6 +20,8 @@ from .matching import normalize
 from .resolve import resolve_target
 from .targets import AnswerRef, NoteRef, parse_target
 
+MAX_QUOTE_CHARS = 5000  # an article paragraph, copied from a logged answer
+
 HEADER = ("# Pinned answers of the podcast bot. Edit and apply with:\n"
           "#   python -m bot pins import FILE.yaml\n"
           "# target: DOC_ID@MM:SS or a YouTube link with t=;  note: a short text with a link.\n")
@@ -84,7 +86,7 @@ def _entry(item, index) -> PinEntry:
         raw = _text(str(item["target"]) if item["target"] is not None else None, "target")
         if raw in index.documents:  # an article: no second to point at, so the quote comes along
             doc = index.documents[raw]
-            resolved = PinTarget(quote=_text(item.get("quote"), "quote"), doc_id=doc.doc_id, title=doc.title,
+            resolved = PinTarget(quote=_text(item.get("quote"), "quote", MAX_QUOTE_CHARS), doc_id=doc.doc_id, title=doc.title,
                                  code=doc.code, released=doc.released, url=doc.link_at(None))
             return PinEntry(question, normalize(question), resolved, _aliases(aliases))
         target = parse_target(raw)
@@ -98,12 +100,12 @@ def _aliases(aliases: list) -> tuple[Alias, ...]:
     return tuple(Alias(p, normalize(p)) for p in (_text(a, "alias") for a in aliases))
 
 
-def _text(value, name: str) -> str:
+def _text(value, name: str, limit: int = MAX_QUESTION_CHARS) -> str:
     if not isinstance(value, str) or not tidy(value):
         raise UserError(f"`{name}` must be non-empty text")
     value = tidy(value)
-    if len(value) > MAX_QUESTION_CHARS:
-        raise UserError(f"`{name}` is longer than {MAX_QUESTION_CHARS} characters")
+    if len(value) > limit:
+        raise UserError(f"`{name}` is longer than {limit} characters")
     return value
 
 
