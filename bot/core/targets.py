@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 from ..errors import UserError
-from .inputs import tidy
+from .inputs import strip_mentions, tidy
 
 MAX_NOTE_CHARS = 500
 
@@ -85,7 +85,7 @@ def parse_pin_text(text: str) -> PinRequest | AliasRequest:
 
 
 def parse_target(target: str) -> Target:
-    target = tidy(target)
+    target = " ".join(strip_mentions(tidy(target)).split())  # a note must not ping anyone
     if target.lower() == "last":
         return AnswerRef(None)
     moment = _MOMENT.match(target)

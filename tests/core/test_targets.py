@@ -52,3 +52,8 @@ def test_bad_pin_text_says_what_is_wrong(text, message):
 @pytest.mark.parametrize("value, seconds", [("0", 0), ("90s", 90), ("1:30", 90), ("1:00:00", 3600), ("2m", 120)])
 def test_seconds(value, seconds):
     assert parse_seconds(value) == seconds
+
+
+def test_a_note_cannot_ping_anyone():
+    request = parse_pin_text("Q | ask <@U1> or @everyone <!here> <@&99> at https://omdena.com")
+    assert request.target == NoteRef("ask or at https://omdena.com", "https://omdena.com")
