@@ -158,8 +158,8 @@ def fit(text: str, limit: int, keep_code: bool = False) -> str:
     escaped = escape(text)
     budget = limit
     while len(escaped) > limit and budget > 1:
-        budget -= len(escaped) - limit
-        escaped = escape(trim(text, max(budget, 1)))
+        escaped = escape(trim(text, budget))
+        budget -= max(len(escaped) - limit, 1)   # escapes took room: cut the raw text shorter
     return escaped[:limit]
 
 
@@ -172,8 +172,9 @@ def trim(text: str, limit: int) -> str:
     ends = [m.end() for m in _SENTENCE_END.finditer(head + " ")]
     if ends and ends[-1] > limit // 3:
         return head[: ends[-1]].rstrip()
-    cut = head.rsplit(None, 1)[0] if " " in head.strip() else head
-    return cut.rstrip(" ,;:") + "…"
+    if not (head[-1:].isspace() or text[len(head)].isspace()) and " " in head.strip():
+        head = head.rsplit(None, 1)[0]          # drop the cut word
+    return head.rstrip(" ,;:") + "…"
 
 
 def _blockquote(text: str) -> str:
