@@ -9,6 +9,7 @@ import asyncio
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -17,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.errors import UserError
+from bot.health import check_data_dir
 from bot.live import start_live_knowledge
 from bot.logs import configure_logging
 
@@ -29,6 +31,7 @@ from .slack_state import SlackState
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"   # for load balancers and uptime checks (issue 7)
 STATE_FILE = "slack_state.sqlite3"
 
 
@@ -46,9 +49,11 @@ def build(settings: Settings, core, http: bool) -> SlackService:
     return SlackService(app, state)
 
 
-async def serve_http(app: AsyncApp, host: str, port: int) -> web.AppRunner:
+async def serve_http(app: AsyncApp, host: str, port: int, data_dir: Path | None = None) -> web.AppRunner:
     """Serve Bolt's aiohttp app; `runner.addresses` tells the port when `port` is 0."""
-    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port), access_log=None)
+    web_app = app.web_app(path=EVENTS_PATH, port=port)
+    web_app.router.add_get(HEALTH_PATH, _healthz(data_dir))
+    runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
@@ -79,7 +84,7 @@ async def _serve(settings: Settings, core, http: bool, port: int, host: str) -> 
         await _check_token(service.app)
         live = await start_live_knowledge(settings, core.knowledge, _posters(settings, service.app))
         if http:
-            runner = await serve_http(service.app, host, port)
+            runner = await serve_http(service.app, host, port, data_dir=settings.data_dir)
             log.info("Slack app serving HTTP on %s:%d%s", host, port, EVENTS_PATH)
         else:
             handler = await connect_socket_mode(service.app, settings.slack_app_token)
@@ -113,3 +118,12 @@ def _posters(settings: Settings, app: AsyncApp) -> dict:
     async def post(reply) -> None:   # raising lets the announcer log and record the failure
         await app.client.chat_postMessage(channel=channel, **render(reply).as_kwargs())
     return {"slack": post}
+
+
+def _healthz(data_dir: Path | None):
+    """GET /healthz: 200 while serving (the knowledge loaded before the server started)
+    and the data folder is writable; 503 with the one-line reason otherwise."""
+    async def healthz(request: web.Request) -> web.Response:
+        problem = await asyncio.to_thread(check_data_dir, data_dir) if data_dir is not None else None
+        return web.Response(status=503 if problem else 200, text=f"unhealthy: {problem}\n" if problem else "ok\n")
+    return healthz
