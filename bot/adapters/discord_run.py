@@ -16,10 +16,12 @@ import discord
 
 from bot.config import Settings
 from bot.errors import UserError
+from bot.live import start_live_knowledge
 from bot.logs import configure_logging
 
 from .discord_bot import PodcastBot
 from .discord_parsing import titles_from_knowledge
+from .discord_render import no_mentions, render
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,34 @@ def run(settings: Settings, sync: bool = False, guild_id: int | None = None, ver
 
     client = build_client(build_core(settings), settings)
     try:
-        client.run(settings.discord_token, log_handler=None)
+        asyncio.run(serve(client, settings))
     except discord.LoginFailure:
         raise UserError("Discord rejected DISCORD_TOKEN (check the bot token in the Developer Portal)") from None
     return 0
+
+
+async def serve(client: PodcastBot, settings: Settings) -> None:
+    """`client.start()` with live knowledge reload and new-episode announcements beside it."""
+    async with client:
+        await client.login(settings.discord_token)
+        live = await start_live_knowledge(settings, client.core.knowledge, announcement_posters(settings, client))
+        try:
+            await client.connect()
+        finally:
+            await live.stop()
+
+
+def announcement_posters(settings: Settings, client: discord.Client) -> dict:
+    """New-episode cards go to DISCORD_ANNOUNCE_CHANNEL when it is set (REST only: no cache needed)."""
+    channel_id = settings.discord_announce_channel
+    if not channel_id:
+        return {}
+    if not channel_id.isdigit():
+        raise UserError("DISCORD_ANNOUNCE_CHANNEL must be a channel id (digits; Developer Mode > Copy Channel ID)")
+    channel = client.get_partial_messageable(int(channel_id))
+
+    async def post(reply) -> None:   # raising lets the announcer log and record the failure
+        message = render(reply)
+        await channel.send(content=message.content or "New episode!", embeds=list(message.embeds),
+                           allowed_mentions=no_mentions())
+    return {"discord": post}

@@ -1,0 +1,74 @@
+"""The Discord service end to end against the Discord adapter's fake server: an episode
+synced while the bot was down is announced at start, one arriving by live reload is
+announced once, and announcements ping nobody."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))  # the Discord tests' fake
+
+from fake_discord import FakeDiscord  # noqa: E402
+
+from bot.adapters import discord_run  # noqa: E402
+from bot.announcements import open_announcer  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.errors import UserError  # noqa: E402
+from bot.retrieval.documents import EPISODE, Document  # noqa: E402
+from bot.wiring import build_core  # noqa: E402
+
+from .episodes import write_episode  # noqa: E402
+
+CHANNEL = 4242
+
+
+@pytest.fixture
+async def fake(monkeypatch):
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
+    yield server
+    await server.close()
+
+
+def settings_for(tmp_path, channel=str(CHANNEL)) -> Settings:
+    return Settings(knowledge=(tmp_path / "knowledge",), data_dir=tmp_path / "data", reload_seconds=1,
+                    discord_token="a-test-token-0123456789", discord_announce_channel=channel)
+
+
+async def test_announcements_at_start_and_after_a_reload(fake, tmp_path):
+    folder = tmp_path / "knowledge"
+    write_episode(folder, "volunteering", 17, 7, ["Volunteering with Omdena helped my career."])
+    write_episode(folder, "kubeflow", 17, 8, ["Kubeflow pipelines orchestrate training."])
+    settings = settings_for(tmp_path)
+    seen_before = Document("volunteering", EPISODE, "Volunteering", season=17, episode=7)
+    baseline = open_announcer(settings.data_dir, {"discord": None})
+    await baseline.consider([seen_before])  # the last run knew s17e07; s17e08 came while it was down
+    baseline.store.close()
+
+    client = discord_run.build_client(build_core(settings), settings)
+    task = asyncio.create_task(discord_run.serve(client, settings))
+    try:
+        first = await fake.wait_for_request("POST", rf"/channels/{CHANNEL}/messages")
+        assert first.body["content"] == "New episode!"
+        assert "Kubeflow" in first.body["embeds"][0]["title"]
+        assert first.body["allowed_mentions"] == {"parse": []}
+        write_episode(folder, "feature-stores", 17, 9, ["Feature stores keep training and serving in sync."])
+        second = await fake.wait_for_request("POST", rf"/channels/{CHANNEL}/messages", count=2, timeout=10)
+        assert "Feature Stores" in second.body["embeds"][0]["title"]
+        assert client.core.knowledge.searcher.search("feature stores", 1).hits  # swapped in
+    finally:
+        await client.close()
+        await asyncio.wait_for(task, 10)
+    assert len(fake.find("POST", rf"/channels/{CHANNEL}/messages")) == 2
+
+
+def test_an_announce_channel_must_be_an_id(tmp_path):
+    with pytest.raises(UserError, match="DISCORD_ANNOUNCE_CHANNEL"):
+        discord_run.announcement_posters(settings_for(tmp_path, "#general"), discord.Client(intents=discord.Intents.none()))
