@@ -30,7 +30,10 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=FEEDBAC
         return cls(match.group("answer_id"), match.group("vote") == "y")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.record_feedback(interaction, self.answer_id, self.helpful)
+        try:
+            await interaction.client.record_feedback(interaction, self.answer_id, self.helpful)
+        except Exception as exc:  # discord.py would only log it; the user gets a reply with a ref too
+            await interaction.client.report_failure(interaction, "feedback button", exc)
 
 
 def feedback_view(answer_id: str) -> discord.ui.View:
