@@ -65,7 +65,9 @@ def record_archive(data_dir: Path, archive: SyncedArchive) -> None:
 
 
 def synced_folders(data_dir: Path) -> list[Path]:
-    return [archive_root(data_dir, a.name) for a in read_archives(data_dir) if valid_name(a.name)]
+    """Checkouts that exist: a deleted one must not stop the bot from starting."""
+    roots = [archive_root(data_dir, a.name) for a in read_archives(data_dir) if valid_name(a.name)]
+    return [root for root in roots if root.is_dir()]
 
 
 def knowledge_folders(configured, data_dir: Path) -> tuple[Path, ...]:

@@ -143,3 +143,12 @@ def test_cli_sync_then_resync_all(origin, data_dir, monkeypatch, capsys, tmp_pat
     assert main(["sync", *args]) == 0  # no --repo: every recorded archive
     assert "website: updated" in capsys.readouterr().out
     assert main(["sync", "--path", "_podcast", *args]) == 2
+
+
+def test_a_deleted_checkout_does_not_stop_the_bot(origin, data_dir, tmp_path):
+    import shutil
+
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    shutil.rmtree(archive_root(data_dir, "website"))
+    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "k")})
+    assert settings.knowledge == (tmp_path / "k",)
