@@ -26,12 +26,15 @@ PIN_SHORTCUT = "pin_as_answer"       # callback_id of the message shortcut in th
 def build_app(core, client: AsyncWebClient, state: SlackState, moderators: ModeratorCheck,
               signing_secret: str = "", http: bool = True) -> AsyncApp:
     """`core` offers handle(Invocation) -> Reply and feedback(...) -> Reply (sync)."""
+    bolt_log = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _ClientTokenNotice) for f in bolt_log.filters):
+        bolt_log.addFilter(_ClientTokenNotice())
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
         request_verification_enabled=http,   # Socket Mode requests carry no signature
         process_before_response=False,       # ack goes back at once; the work runs after it
-        logger=logging.getLogger("slack_bolt.App"),
+        logger=bolt_log,
     )
     handlers = SlackHandlers(core, state, moderators)
     for name in SLACK_COMMANDS:
@@ -44,3 +47,11 @@ def build_app(core, client: AsyncWebClient, state: SlackState, moderators: Moder
     app.action(SHARE)(handlers.on_share)
     app.error(handlers.on_unexpected_error)
     return app
+
+
+class _ClientTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client (which already has the
+    token, plus base_url and retry handlers) takes precedence: expected, so not logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()

@@ -25,11 +25,18 @@ PLATFORM = "slack"
 PRIVATE_KINDS = (models.ERROR, models.REFUSED)
 
 
+# Core calls are CPU-bound Python: many threads at once only fight the event loop for the
+# GIL, which delays the 3-second acks (measured: unbounded, ack p50 670 ms at 58 answers/s;
+# 8 at a time, ack p50 ~120 ms at 84 answers/s). See benchmarks/slack_load.py.
+CORE_CONCURRENCY = 8
+
+
 class SlackHandlers:
     def __init__(self, core, state: SlackState, moderators: ModeratorCheck) -> None:
         self.core = core
         self.state = state
         self.moderators = moderators
+        self._core_slots = asyncio.Semaphore(CORE_CONCURRENCY)
 
     # ---- slash commands -------------------------------------------------------------
 
@@ -119,8 +126,9 @@ class SlackHandlers:
 
     async def _feedback(self, action: dict, body: dict, respond, client) -> None:
         helpful = action["action_id"] == HELPFUL
-        reply = await asyncio.to_thread(self.core.feedback, PLATFORM, body["user"]["id"],
-                                        action.get("value", ""), helpful)
+        async with self._core_slots:
+            reply = await asyncio.to_thread(self.core.feedback, PLATFORM, body["user"]["id"],
+                                            action.get("value", ""), helpful)
         await send.respond_with(respond, render(reply), replace_original=False)
 
     async def on_pin_shortcut(self, ack, shortcut: dict, respond, client, context) -> None:
@@ -162,7 +170,8 @@ class SlackHandlers:
             log.debug("%s done in %.0f ms", work.__name__, (time.perf_counter() - started) * 1000)
 
     async def _call_core(self, invocation: Invocation) -> Reply:
-        reply = await asyncio.to_thread(self.core.handle, invocation)
+        async with self._core_slots:
+            reply = await asyncio.to_thread(self.core.handle, invocation)
         log.info("slack %s by %s in %s -> %s%s", invocation.command, invocation.user_id, invocation.channel_id,
                  reply.kind, f" (ref {reply.error_ref})" if reply.error_ref else "")
         return reply
