@@ -30,6 +30,7 @@ class Call:
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.answered_paths: set[str] = set()   # response_url ids that got a post
         self.socket_acks: list[dict] = []
         self.admins: set[str] = set()
         self.group_members: list[str] = []
@@ -140,6 +141,7 @@ class FakeSlack:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await request.json()
+        self.answered_paths.add(request.match_info["rid"])
         await self._record(Call("response_url", params, path=request.match_info["rid"]))
         return web.Response(text="ok")
 
