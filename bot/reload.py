@@ -48,7 +48,10 @@ class KnowledgeWatcher:
     def prime(self) -> None:
         """Take the current knowledge as already loaded (call right after the first load)."""
         with self._check_lock:
-            self._seen = self._state()[1]
+            try:
+                self._seen = self._state()[1]
+            except OSError as exc:  # unknown baseline: the first check rebuilds once
+                log.info("knowledge is changing (%s); the first check will rebuild", exc)
 
     def check_once(self):
         """Rebuild and swap if the knowledge changed; the new index, or None."""
@@ -81,7 +84,11 @@ class KnowledgeWatcher:
             await asyncio.to_thread(self.prime)
         while True:
             await asyncio.sleep(self.interval)
-            index = await asyncio.to_thread(self.check_once)
+            try:
+                index = await asyncio.to_thread(self.check_once)
+            except Exception:  # never let one bad tick end live reload for good
+                log.exception("knowledge check failed; trying again in %s s", self.interval)
+                continue
             if index is not None:
                 await self._notify_async(index)
 
@@ -102,7 +109,11 @@ class KnowledgeWatcher:
         if self._seen is None:
             self.prime()
         while not self._stop.wait(self.interval):
-            index = self.check_once()
+            try:
+                index = self.check_once()
+            except Exception:
+                log.exception("knowledge check failed; trying again in %s s", self.interval)
+                continue
             if index is not None:
                 self._notify_from_thread(index, loop)
 

@@ -161,3 +161,24 @@ def test_a_running_bot_learns_a_newly_synced_archive(tmp_path, knowledge):
 def test_reload_interval_comes_from_the_environment(tmp_path):
     settings = Settings.from_env({"BOT_RELOAD_SECONDS": "7", "BOT_DATA_DIR": str(tmp_path)})
     assert watcher_for(settings, handle=None).interval == 7
+
+
+async def test_an_unexpected_error_in_one_tick_does_not_end_live_reload(handle, knowledge, tmp_path, monkeypatch):
+    watcher = KnowledgeWatcher(handle, lambda: [knowledge], tmp_path / "cache", interval=0.02)
+    real_check, calls = watcher.check_once, []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk hiccup")
+        return real_check()
+
+    monkeypatch.setattr(watcher, "check_once", flaky)
+    task = asyncio.create_task(watcher.run())
+    write_episode(knowledge, "kubeflow", 17, 8, NEW)
+    for _ in range(500):
+        if handle.generation:
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()
+    assert len(calls) >= 2 and handle.generation == 1
