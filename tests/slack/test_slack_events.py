@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import aiohttp
 import pytest
 
 from conftest import start_http_app
@@ -130,3 +131,28 @@ async def test_when_every_route_fails_it_is_logged_as_an_error(slack, fake_slack
     await fake_slack.wait_for(lambda f: len(f.of("chat.postMessage")) == 2)
     await settle()
     assert [r.getMessage() for r in error_logs if "could not be delivered" in r.getMessage()]
+
+
+async def test_a_web_api_timeout_falls_back_to_a_dm(settings, core, fake_slack):
+    from bot.adapters.slack_app import build_app
+    from bot.adapters.slack_client import make_client
+    from bot.adapters.slack_moderators import ModeratorCheck
+    from bot.adapters.slack_run import serve_http
+    from bot.adapters.slack_state import SlackState
+    from conftest import drain_listeners
+    from slack_requests import SlackHttp
+
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=1)
+    state = SlackState(settings.data_dir / "slack_state.sqlite3")
+    app = build_app(core, client, state, ModeratorCheck(), settings.slack_signing_secret)
+    runner = await serve_http(app, "127.0.0.1", 0)
+    fake_slack.fail("chat.postMessage", "ok_but_slow", delay=1.5)   # answers after the client gave up
+    async with aiohttp.ClientSession() as session:
+        slack = SlackHttp(f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events", session)
+        await slack.event(mention_event(QUESTION, TS), "Ev1")
+        dm = await fake_slack.wait_for(
+            lambda f: [c for c in f.of("chat.postMessage") if c.params["channel"] == "U1USER"])
+    assert any(b.get("block_id", "").startswith("answer:") for b in blocks_of(dm[0].params))
+    await drain_listeners()
+    await runner.cleanup()
+    state.close()
