@@ -23,6 +23,7 @@ ANSWER_BLOCK_PREFIX = "answer:"   # block_id carrying the answer id (read back b
 HELPFUL, NOT_HELPFUL, SHARE = "feedback_helpful", "feedback_not_helpful", "share_answer"
 
 _SPECIAL_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://(?:(?!&lt;|&gt;)[^\s<>|])+")   # stops at escaped < >
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]?(?=\s)")
 
 
@@ -62,6 +63,17 @@ def link(url: str | None, label: str) -> str:
     if not url or not url.startswith(("https://", "http://")) or any(c in url for c in " |\n"):
         return escape(label)
     return f"<{escape(url)}|{escape(label)}>"
+
+
+def autolink(escaped: str) -> str:
+    """Make bare http(s) URLs in already-escaped text clickable as `<url>`: Slack shows the
+    URL itself, so such a link can't be disguised (verbatim text is not auto-linked)."""
+    def wrap(match: re.Match) -> str:
+        url = match.group(0)
+        tail = len(url) - len(url.rstrip(".,;:!?)\"'”’"))
+        url, rest = (url[:-tail], url[-tail:]) if tail else (url, "")
+        return f"<{url}>{rest}"
+    return _BARE_URL.sub(wrap, escaped)
 
 
 def render(reply: Reply, question: str | None = None, shareable: bool = False,
@@ -158,6 +170,8 @@ def _moment_section(moment: Moment, block_id: str) -> dict:
     speaker = f"*{escape(moment.speaker)}*\n" if moment.speaker else ""
     room = SECTION_LIMIT - len(speaker) - len(footer) - 8
     quote = trim(escape(" ".join(moment.text.split())), max(room, 200))
+    linked = autolink(quote)
+    quote = linked if len(linked) <= max(room, 200) else quote
     return _section(f"{speaker}>{quote}\n{footer}", block_id)
 
 
@@ -212,7 +226,7 @@ def _suggestion_blocks(reply: Reply) -> list[dict]:
 
 
 def _text_blocks(text: str) -> list[dict]:
-    lines = [trim(line, SECTION_LIMIT) for line in escape(text).splitlines()] or [""]
+    lines = [autolink(trim(line, SECTION_LIMIT - 200)) for line in escape(text).splitlines()] or [""]
     return [_section(chunk or " ") for chunk in _chunks(lines, SECTION_LIMIT)]
 
 

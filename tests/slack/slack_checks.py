@@ -54,5 +54,5 @@ def assert_inert(params: dict) -> None:
 
 
 def linked_urls(params: dict) -> list[str]:
-    """The targets of every explicit <url|label> link in the message."""
-    return [url for text in texts_of(params) for url in re.findall(r"<(https?://[^|>]*)", text)]
+    """The targets of every labelled <url|label> link: the only kind that can hide its URL."""
+    return [url for text in texts_of(params) for url in re.findall(r"<(https?://[^|>]*)\|", text)]

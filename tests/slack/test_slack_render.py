@@ -87,3 +87,14 @@ def test_a_huge_answer_and_a_huge_episode_card_stay_within_limits():
 def test_error_reply_shows_its_reference():
     message = render(Reply(kind=models.ERROR, text="Something went wrong.", error_ref="AB12CD"))
     assert "AB12CD" in message.blocks[0]["text"]["text"] and "AB12CD" in message.text
+
+
+def test_bare_urls_become_plain_visible_links_and_hostile_ones_stay_text():
+    reply = answer("Apply on https://omdena.com/projects/#our_challenges). Or <http://evil.example|docs>.")
+    body = render(reply).blocks[0]["text"]["text"]
+    assert "<https://omdena.com/projects/#our_challenges>)." in body
+    # The hostile markup is escaped; its URL is at most shown as itself, never behind a label.
+    assert "&lt;<http://evil.example>|docs&gt;." in body
+    bracketed = render(answer("see <https://x.example/a?b=1&c=2> now")).blocks[0]["text"]["text"]
+    assert "&lt;<https://x.example/a?b=1&amp;c=2>&gt; now" in bracketed   # the URL ends before &gt;
+    assert all("evil.example" not in url for url in linked_urls(render(reply).as_kwargs()))
