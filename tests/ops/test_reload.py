@@ -122,8 +122,9 @@ async def test_async_run_notices_a_change_and_calls_on_swap(handle, knowledge, t
 
     watcher = KnowledgeWatcher(handle, lambda: [knowledge], tmp_path / "cache", interval=0.02,
                                on_swap=[lambda index: None, announce])
+    watcher.prime()
     task = asyncio.create_task(watcher.run())
-    await asyncio.sleep(0.1)  # primed and ticking: nothing changed, nothing swapped
+    await asyncio.sleep(0.1)  # a few ticks: nothing changed, nothing swapped
     assert handle.generation == 0
     write_episode(knowledge, "kubeflow", 17, 8, NEW)
     await asyncio.wait_for(swapped.wait(), 10)
@@ -174,6 +175,7 @@ async def test_an_unexpected_error_in_one_tick_does_not_end_live_reload(handle, 
         return real_check()
 
     monkeypatch.setattr(watcher, "check_once", flaky)
+    watcher.prime()  # before the change, so the change is news
     task = asyncio.create_task(watcher.run())
     write_episode(knowledge, "kubeflow", 17, 8, NEW)
     for _ in range(500):
