@@ -28,7 +28,8 @@ from .passage_table import PassageTable
 log = logging.getLogger(__name__)
 
 MAGIC = "podcast-answer-bot/index"
-FORMAT = 3
+FORMAT = 5
+UTTERANCES = "utterances"  # stored beside the fields, with one row per utterance
 
 
 def knowledge_fingerprint(folders: list[Path]) -> str:
@@ -55,16 +56,18 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
         "documents": [document_to_dict(d) for d in index.documents.values()],
         "passage_names": index.passages.names,
         "skipped": [[s.path, s.reason] for s in index.skipped],
-        "fields": {name: {"vocabulary": sorted(bm.vocabulary, key=bm.vocabulary.get),
-                          "n_docs": bm.n_docs} for name, bm in index.fields.items()},
+        "spelling_words": list(index.word_counts),
+        "fields": {name: {"vocabulary": sorted(bm.vocabulary, key=bm.vocabulary.get), "n_docs": bm.n_docs}
+                   for name, bm in {**index.fields, UTTERANCES: index.utterances}.items()},
     }
     arrays = {  # passage texts stay bytes, out of the JSON: they are decoded one hit at a time
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
         "passage_text": np.frombuffer(index.passages.blob, dtype=np.uint8),
+        "spelling_counts": np.fromiter(index.word_counts.values(), dtype=np.int64, count=len(index.word_counts)),
     }
     for column, values in index.passages.columns.items():
         arrays[f"passages.{column}"] = values
-    for name, bm in index.fields.items():
+    for name, bm in {**index.fields, UTTERANCES: index.utterances}.items():
         arrays[f"{name}.offsets"] = bm.offsets
         arrays[f"{name}.doc_ids"] = bm.doc_ids
         arrays[f"{name}.weights"] = bm.weights
@@ -116,14 +119,21 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
             fields[name] = SparseBM25(vocabulary, offsets, doc_ids, weights, info["n_docs"])
         columns = {k.split(".", 1)[1]: npz[k] for k in npz.files if k.startswith("passages.")}
         blob = npz["passage_text"].tobytes()
+        counts = npz["spelling_counts"]
+        if len(counts) != len(meta["spelling_words"]):
+            raise ValueError("spelling vocabulary and counts disagree")
+        word_counts = dict(zip(meta["spelling_words"], counts.tolist()))
     passages = PassageTable(columns, meta["passage_names"], blob)
     passages.check()
     documents = [document_from_dict(d) for d in meta["documents"]]
     skipped = tuple(SkippedFile(p, r) for p, r in meta["skipped"])
+    utterances = fields.pop(UTTERANCES)
+    if utterances.n_docs != len(passages.columns["utt_offset"]):
+        raise ValueError("utterance rows and passages disagree")
     by_id = {d.doc_id: d for d in documents}
     if any(bm.n_docs != len(passages) for bm in fields.values()) or not set(passages.names["doc"]) <= set(by_id):
         raise ValueError("index arrays, passages and documents disagree")
-    return SearchIndex(by_id, passages, fields, skipped=skipped)
+    return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts, utterances=utterances)
 
 
 def _check_shapes(offsets, doc_ids, weights, n_terms: int, n_docs: int) -> None:

@@ -52,6 +52,8 @@ class Document:
     description: str = ""
     topics: tuple[str, ...] = ()
     chapters: tuple[Chapter, ...] = ()
+    speakers: tuple[str, ...] = ()  # names as the transcript writes them ("Sara"), in order
+    duration: int | None = None     # seconds, when the archive says
 
     @property
     def code(self) -> str | None:
@@ -89,6 +91,7 @@ def document_to_dict(doc: Document) -> dict:
         "released": doc.released, "description": doc.description,
         "topics": list(doc.topics),
         "chapters": [[c.title, c.sec] for c in doc.chapters],
+        "speakers": list(doc.speakers), "duration": doc.duration,
     }
 
 
@@ -100,4 +103,5 @@ def document_from_dict(data: dict) -> Document:
         released=data["released"], description=data["description"],
         topics=tuple(data["topics"]),
         chapters=tuple(Chapter(title, sec) for title, sec in data["chapters"]),
+        speakers=tuple(data["speakers"]), duration=data["duration"],
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .documents import EPISODE, Chapter, Document, LoadedDocument, Section, Utterance
 from .text import clean_inline
-from .values import as_int, as_iso_date, as_strings, as_text
+from .values import as_duration, as_int, as_iso_date, as_strings, as_text
 
 
 def is_episode(front: dict) -> bool:
@@ -41,6 +41,8 @@ def load_episode(doc_id: str, path: str, front: dict, people: dict[str, str]) ->
         description=clean_inline(as_text(front.get("description")) or as_text(front.get("intro"))),
         topics=tuple(as_strings(front.get("topics"))),
         chapters=_chapters(sections, front.get("quotableClips")),
+        speakers=tuple(dict.fromkeys(u.who for s in sections for u in s.utterances if u.who)),
+        duration=as_duration(front.get("duration")),
     )
     return LoadedDocument(document, sections)
 
@@ -63,7 +65,7 @@ def _sections(items: list) -> tuple[Section, ...]:
         if not text:
             continue
         sec = as_int(item.get("sec"))
-        who = as_text(item.get("who")) or None
+        who = as_text(item.get("who")).rstrip(":").strip() or None  # some files write "Theo:"
         full = sec is not None and who is not None
         sec = last_sec if sec is None else sec
         last_sec = sec

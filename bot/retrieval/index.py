@@ -1,10 +1,18 @@
 """The search index: documents, their passages and BM25 postings per field.
 
-Built from loaded knowledge, or restored from the cache; it holds no file handles and
-does no I/O, so the core can be handed one in tests.
+Fields, each a BM25 model over the same passages:
+- `text`: what was said (the passage itself);
+- `head`: the chapter header the passage sits under, an abstract of the topic;
+- `doc`:  the episode's title, short title, guests and speakers, so a question that
+          names a guest or the episode's theme finds that episode's passages.
+A fourth model, `utterances`, has one row per utterance of every passage (rows in
+passage order, as `PassageTable` keeps them): it tells which utterance of a hit holds
+the question's terms, so the link can start there, without re-reading any text.
+Built from loaded knowledge, or restored from the cache; it does no I/O.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .bm25 import SparseBM25
@@ -14,7 +22,7 @@ from .passage_table import PassageTable
 from .passages import PassageSettings, cut_passages
 from .tokenizer import Tokenizer
 
-TEXT = "text"
+TEXT, HEAD, DOC = "text", "head", "doc"
 
 
 @dataclass
@@ -24,15 +32,35 @@ class SearchIndex:
     fields: dict[str, SparseBM25]
     tokenizer: Tokenizer = field(default_factory=Tokenizer)
     skipped: tuple = ()
+    word_counts: dict[str, int] = field(default_factory=dict)  # unstemmed, for spelling
+    utterances: SparseBM25 | None = None  # rows: every passage's utterances, in table order
 
     @property
     def episodes(self) -> list[Document]:
         return [d for d in self.documents.values() if d.kind == "episode"]
+
+    def passages_of(self, doc_id: str) -> list:
+        """The passages of one document, in order, without touching the others."""
+        return [self.passages[i] for i in self.passages.indices_of(doc_id)]
+
+
+def document_terms(doc: Document) -> str:
+    return " ".join([doc.title, doc.short, *doc.guests, *doc.speakers])
 
 
 def build_index(knowledge: Knowledge, settings: PassageSettings = PassageSettings()) -> SearchIndex:
     tokenizer = Tokenizer()
     documents = {loaded.document.doc_id: loaded.document for loaded in knowledge.documents}
     passages = [p for loaded in knowledge.documents for p in cut_passages(loaded, settings)]
-    fields = {TEXT: SparseBM25.build([tokenizer(p.text) for p in passages])}
-    return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer, knowledge.skipped)
+    doc_tokens = {doc_id: tokenizer(document_terms(doc)) for doc_id, doc in documents.items()}
+    utterance_tokens = [[tokenizer(p.utterance_text(i)) for i in range(len(p.utterances))] for p in passages]
+    fields = {
+        TEXT: SparseBM25.build([[t for u in utts for t in u] for utts in utterance_tokens]),
+        HEAD: SparseBM25.build([tokenizer(p.section or "") for p in passages]),
+        DOC: SparseBM25.build([doc_tokens[p.doc_id] for p in passages]),
+    }
+    words = Counter(w for loaded in knowledge.documents for s in loaded.sections
+                    for u in s.utterances for w in tokenizer.words(u.text))
+    utterances = SparseBM25.build([u for utts in utterance_tokens for u in utts])
+    return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
+                       knowledge.skipped, dict(words), utterances)

@@ -42,6 +42,13 @@ class PassageTable(Sequence):
         names = {kind: list(table) for kind, table in lookups.items()}
         return cls(columns, names, b"".join(texts))
 
+    def indices_of(self, doc_id: str) -> list[int]:
+        try:
+            ref = self.names["doc"].index(doc_id)
+        except ValueError:
+            return []
+        return [int(i) for i in np.flatnonzero(self.columns["doc"] == ref)]
+
     def __len__(self) -> int:
         return len(self.columns["doc"])
 

@@ -41,7 +41,10 @@ class Passage:
 
 @dataclass(frozen=True)
 class PassageSettings:
-    target_words: int = 120
+    # ~2.5 minutes of speech: long enough to hold a question's whole answer, and the
+    # link still lands inside it because it points at the best utterance, not the start.
+    # Measured against 60-300 words in docs/retrieval.md.
+    target_words: int = 400
     overlap_utterances: int = 1
 
 

@@ -1,13 +1,43 @@
-"""Question in, ranked moments out: the retrieval pipeline over a SearchIndex."""
+"""Question in, ranked moments out: the retrieval pipeline over a SearchIndex.
+
+1. The question becomes terms (chat filler out, typos corrected): `query.py`.
+2. Every passage is scored by BM25 on its text, plus smaller weights for its chapter
+   header and its episode's title, guests and speakers: one sparse pass per field.
+3. The best candidates are taken in order, skipping a text already shown (two files
+   can share a transcript) and keeping at most `per_chapter` per chapter, so the top
+   five offer different moments rather than five windows on one.
+4. Each hit's link points at the utterance inside the passage that carries most of the
+   question's distinctive terms: where the answer is, not where the window starts.
+5. The bot abstains when the best hit holds too little of the question's evidence
+   (idf-weighted share of its terms); see `coverage`.
+"""
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from .documents import Document
-from .index import TEXT, SearchIndex
+from .index import DOC, HEAD, TEXT, SearchIndex, document_terms
 from .passages import Passage
+from .query import Query, QueryParser
+from .spelling import SpellingCorrector
+
+QUOTE_WORDS = 90
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class RankingSettings:
+    """Weights measured on the development set (docs/retrieval.md)."""
+
+    head_weight: float = 0.3
+    doc_weight: float = 0.3
+    per_chapter: int = 2
+    candidates: int = 100
+    min_coverage: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -16,6 +46,7 @@ class Hit:
     passage: Passage
     score: float
     anchor: int = 0  # the utterance the link starts at
+    row: int = -1    # the passage's row in the index
 
     @property
     def start(self) -> int | None:
@@ -31,8 +62,13 @@ class Hit:
 
     @property
     def text(self) -> str:
-        """The quote: the passage from the anchor utterance on, verbatim."""
-        return self.passage.text[self.passage.utterances[self.anchor][0]:].strip()
+        """The quote: verbatim from the anchor, this speaker's words, cut at a sentence end."""
+        parts = []
+        for i in range(self.anchor, len(self.passage.utterances)):
+            if i > self.anchor and self.passage.utterances[i][2] != self.speaker:
+                break
+            parts.append(self.passage.utterance_text(i))
+        return trim_at_sentence(" ".join(parts), QUOTE_WORDS)
 
     @property
     def url(self) -> str | None:
@@ -43,7 +79,7 @@ class Hit:
             "doc": self.document.doc_id, "title": self.document.title,
             "section": self.passage.section, "speaker": self.speaker,
             "start": self.start, "end": self.end, "url": self.url,
-            "text": self.text, "score": round(float(self.score), 6),
+            "text": self.passage.text, "score": round(float(self.score), 6),
         }
 
 
@@ -51,7 +87,8 @@ class Hit:
 class SearchResult:
     question: str
     abstained: bool
-    hits: tuple[Hit, ...]
+    hits: tuple[Hit, ...]  # kept when abstaining: the closest moments, for suggestions
+    query: Query | None = None
 
     def to_json(self) -> dict:
         return {"question": self.question, "abstained": self.abstained,
@@ -59,29 +96,108 @@ class SearchResult:
 
 
 class Searcher:
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, settings: RankingSettings = RankingSettings()) -> None:
         self.index = index
+        self.settings = settings
+        self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
+        self._idf: dict[str, float] = {}
 
     def search(self, question: str, k: int = 5) -> SearchResult:
-        tokens = self.index.tokenizer(question)
-        scores = self.index.fields[TEXT].scores(tokens)
-        hits = tuple(self._hits(scores, k))
-        return SearchResult(question, abstained=not hits, hits=hits)
+        query = self.parser.parse(question)
+        if not query.terms:
+            return SearchResult(question, True, (), query)
+        scores = self.scores(query.terms)
+        weights = self._utterance_weights(query.terms)
+        hits = tuple(self._top_hits(scores, weights, k))
+        abstained = not hits or self.coverage(query, hits[0]) < self.settings.min_coverage
+        return SearchResult(question, abstained, hits, query)
 
-    def _hits(self, scores: np.ndarray, k: int):
-        seen_texts: set[str] = set()
-        for i in _top(scores, max(k * 4, 20)):
+    def scores(self, terms) -> np.ndarray:
+        fields, s = self.index.fields, self.settings
+        scores = fields[TEXT].scores(terms)
+        scores += s.head_weight * fields[HEAD].scores(terms)
+        scores += s.doc_weight * fields[DOC].scores(terms)
+        return scores
+
+    def idf(self, term: str) -> float:
+        idf = self._idf.get(term)
+        if idf is None:
+            text = self.index.fields[TEXT]
+            df = text.document_frequency(term)
+            idf = self._idf[term] = math.log(1.0 + (text.n_docs - df + 0.5) / (df + 0.5))
+        return idf
+
+    def coverage(self, query: Query, hit: Hit) -> float:
+        """Share of the question's idf mass that the hit (text, chapter, episode) contains.
+
+        An archive without the answer still returns *something*; what gives it away
+        is that the question's most distinctive words are nowhere in it."""
+        terms = set(query.terms)
+        found = set(self.index.tokenizer(f"{hit.passage.section or ''} {document_terms(hit.document)}"))
+        found |= {t for t in terms - found if self._said_in(t, hit.row)}
+        total = sum(self.idf(t) for t in terms)
+        return sum(self.idf(t) for t in terms & found) / total if total else 0.0
+
+    def _said_in(self, term: str, passage_row: int) -> bool:
+        lo, hi = self._utterance_rows(passage_row)
+        postings = self.index.utterances
+        i = postings.vocabulary.get(term)
+        if i is None:
+            return False
+        rows = postings.doc_ids[postings.offsets[i]: postings.offsets[i + 1]]
+        return bool(np.any((rows >= lo) & (rows < hi)))
+
+    def _utterance_rows(self, passage_row: int) -> tuple[int, int]:
+        bounds = self.index.passages.columns["utt_bounds"]
+        return int(bounds[passage_row]), int(bounds[passage_row + 1])
+
+    def _utterance_weights(self, terms) -> np.ndarray:
+        """Per utterance row: the idf of the distinct question terms it contains."""
+        postings = self.index.utterances
+        weights = np.zeros(postings.n_docs)
+        for term in set(terms):
+            i = postings.vocabulary.get(term)
+            if i is not None:
+                weights[postings.doc_ids[postings.offsets[i]: postings.offsets[i + 1]]] += self.idf(term)
+        return weights
+
+    def _top_hits(self, scores: np.ndarray, utterance_weights: np.ndarray, k: int):
+        shown: set[str] = set()  # passage texts and quotes: two files can share a transcript
+        per_chapter: dict[tuple, int] = {}
+        count = 0
+        for i in _top(scores, self.settings.candidates):
             passage = self.index.passages[i]
-            if passage.text in seen_texts:  # two files can share one transcript
+            chapter = (passage.doc_id, passage.section)
+            if passage.text in shown or per_chapter.get(chapter, 0) >= self.settings.per_chapter:
                 continue
-            seen_texts.add(passage.text)
-            yield Hit(self.index.documents[passage.doc_id], passage, float(scores[i]))
-            if len(seen_texts) >= k:
+            lo, hi = self._utterance_rows(i)
+            anchor = int(np.argmax(utterance_weights[lo:hi])) if hi > lo else 0  # first of equals
+            hit = Hit(self.index.documents[passage.doc_id], passage, float(scores[i]), anchor, i)
+            if hit.text in shown:
+                continue
+            shown.update((passage.text, hit.text))
+            per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
+            yield hit
+            count += 1
+            if count >= k:
                 return
 
 
+def trim_at_sentence(text: str, max_words: int) -> str:
+    """At most about `max_words`, ending at a sentence end when one is near."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    cut = " ".join(words[:max_words])
+    ends = [m.end() for m in _SENTENCE_END.finditer(cut)]
+    if ends and ends[-1] > len(cut) // 2:
+        return cut[: ends[-1]]
+    return cut + " …"
+
+
 def _top(scores: np.ndarray, n: int) -> list[int]:
+    """Rows of the n best positive scores, best first, lower row first on ties."""
     positive = np.flatnonzero(scores > 0)
     if len(positive) > n:
-        positive = positive[np.argpartition(-scores[positive], n)[:n]]
-    return sorted(positive.tolist(), key=lambda i: (-scores[i], i))
+        positive = np.sort(positive[np.argpartition(-scores[positive], n)[:n]])
+    return positive[np.argsort(-scores[positive], kind="stable")].tolist()

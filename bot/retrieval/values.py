@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+_ISO_DURATION = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$", re.I)
 
 
 def as_text(value) -> str:
@@ -38,3 +41,14 @@ def as_iso_date(value) -> str | None:
         return dt.date.fromisoformat(text[:10]).isoformat() if text else None
     except ValueError:
         return None
+
+
+def as_duration(value) -> int | None:
+    """Seconds from an ISO 8601 duration such as PT00H59M34S (or a plain number)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value) if value > 0 else None
+    match = _ISO_DURATION.match(as_text(value))
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds

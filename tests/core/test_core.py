@@ -199,7 +199,7 @@ def test_pin_from_structured_options(core, db):
 
 def test_alias_then_unpin(core, db):
     pin(core, "How do I join Omdena? | s17e07@26:25")
-    assert ask(core, "how do I sign up for omdena").kind == ANSWER
+    assert ask(core, "how do I sign up for omdena").kind != PINNED  # too different before the alias
     assert pin(core, "alias 1 | how do I sign up for Omdena").kind == INFO
     assert ask(core, "How can I sign up for Omdena?").kind == PINNED
     assert pin(core, "alias 9 | something").kind == ERROR

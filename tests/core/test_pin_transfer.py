@@ -32,7 +32,7 @@ def test_export_then_import_into_a_fresh_store_round_trips(core, db, index, tmp_
     core.handle(invocation("pin", "How do I join Omdena? | s17e07@26:25", **moderator))
     core.handle(invocation("pin", "alias 1 | how do I sign up for Omdena", **moderator))
     core.handle(invocation("pin", "Referral code? | See https://omdena.com/blog", **moderator))
-    answered = core.handle(invocation("ask", "what is omdena exactly as a platform"))
+    answered = core.handle(invocation("ask", "omdena referral code"))
     assert answered.answer.doc_id == ARTICLE_ID  # an article answer: no second to point at
     core.handle(invocation("pin", moderator=True, answer_id=answered.answer_id))
     path = tmp_path / "out" / "pins.yaml"
