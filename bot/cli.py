@@ -102,10 +102,11 @@ def open_searcher(settings: Settings):
 
 def _ask(args, settings: Settings) -> int:
     from .render_text import render_result
+    from .retrieval.search import episode_first
 
     question = clean_question(args.question)
     searcher, _ = open_searcher(settings)
-    print(render_result(searcher.search(question, 4), searcher.index))
+    print(render_result(episode_first(searcher.search(question, 4))))
     return 0
 
 

@@ -10,7 +10,7 @@ from .timefmt import clock
 NOT_FOUND = "I couldn't find that in the episodes."
 
 
-def render_result(result: SearchResult, index=None) -> str:
+def render_result(result: SearchResult) -> str:
     if result.abstained or not result.hits:
         return NOT_FOUND
     best, *others = result.hits

@@ -5,6 +5,7 @@ import logging
 
 from ..models import ANSWER, NOT_FOUND, PINNED, Invocation, Moment, PinInfo, Reply
 from ..retrieval.episodes_query import find_episodes
+from ..retrieval.search import episode_first
 from ..store import answers as log_kinds
 from ..store.answers import LoggedAnswer, new_answer_id
 from ..store.pins import Pin
@@ -25,7 +26,7 @@ def ask(ctx: Context, inv: Invocation, question: str) -> Reply:
     pin = ctx.pins.get(pin_id) if pin_id is not None else None
     if pin is not None:
         return _pinned(ctx, inv, question, pin, searcher.index.documents)
-    result = searcher.search(question, 1 + MAX_ALTERNATIVES)
+    result = episode_first(searcher.search(question, 1 + MAX_ALTERNATIVES))
     if result.abstained or not result.hits:
         return _not_found(ctx, inv, question, searcher, result.hits)
     answer, *others = [moment_from_hit(h) for h in result.hits]

@@ -62,6 +62,22 @@ class Document:
             return None
         return f"s{self.season:02d}e{self.episode:02d}"
 
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Speakers who are not guests: the people asking the questions.
+
+        Transcripts name speakers by first name ("Sara") while guests are full names
+        ("Sara El-Ateif") or ids ("saraelateif"), so a speaker is a guest when their
+        name starts a guest's name or id."""
+        guests = [g.lower() for g in self.guests]
+
+        def is_guest(speaker: str) -> bool:
+            name = speaker.lower()
+            first = name.split()[0] if name.split() else name
+            return any(g == name or g.split()[0] == first or g.replace(" ", "").startswith(first)
+                       for g in guests if g)
+        return tuple(s for s in self.speakers if not is_guest(s)) if guests else ()
+
     def link_at(self, sec: int | None) -> str | None:
         """A link that starts playing at `sec` (the source link for articles)."""
         if self.youtube_id and sec is not None:

@@ -26,6 +26,7 @@ from .query import Query, QueryParser
 from .spelling import SpellingCorrector
 
 QUOTE_WORDS = 90
+INTERJECTION_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")
 
 
@@ -62,12 +63,18 @@ class Hit:
 
     @property
     def text(self) -> str:
-        """The quote: verbatim from the anchor, this speaker's words, cut at a sentence end."""
-        parts = []
+        """The quote: verbatim from the anchor, this speaker's words (stepping over short
+        interjections like "Right." from others), cut at a sentence end."""
+        parts: list[str] = []
         for i in range(self.anchor, len(self.passage.utterances)):
-            if i > self.anchor and self.passage.utterances[i][2] != self.speaker:
+            line = self.passage.utterance_text(i)
+            if self.passage.utterances[i][2] != self.speaker:
+                if len(line.split()) < INTERJECTION_WORDS:
+                    continue
                 break
-            parts.append(self.passage.utterance_text(i))
+            parts.append(line)
+            if len(" ".join(parts).split()) >= QUOTE_WORDS:
+                break
         return trim_at_sentence(" ".join(parts), QUOTE_WORDS)
 
     @property
@@ -172,7 +179,9 @@ class Searcher:
                 continue
             lo, hi = self._utterance_rows(i)
             anchor = int(np.argmax(utterance_weights[lo:hi])) if hi > lo else 0  # first of equals
-            hit = Hit(self.index.documents[passage.doc_id], passage, float(scores[i]), anchor, i)
+            document = self.index.documents[passage.doc_id]
+            anchor = _answer_to(passage, anchor, document.hosts)
+            hit = Hit(document, passage, float(scores[i]), anchor, i)
             if hit.text in shown:
                 continue
             shown.update((passage.text, hit.text))
@@ -181,6 +190,34 @@ class Searcher:
             count += 1
             if count >= k:
                 return
+
+
+def _answer_to(passage: Passage, anchor: int, hosts: tuple[str, ...]) -> int:
+    """When the best utterance is the question being asked (a line with "?", or any line
+    of a host), the answer is the next speaker's turn: quote and link that. Members
+    want the answer, not the question."""
+    utterances = passage.utterances
+    if anchor + 1 < len(utterances) and utterances[anchor + 1][2] != utterances[anchor][2] and (
+            utterances[anchor][2] in hosts or "?" in passage.utterance_text(anchor)):
+        return anchor + 1
+    return anchor
+
+
+EPISODE_FIRST_RATIO = 0.8
+
+
+def episode_first(result: SearchResult, ratio: float = EPISODE_FIRST_RATIO) -> SearchResult:
+    """The reply a person reads leads with an episode moment when one scores close to
+    the best: quoting the moment a guest said it is what the bot is for, and articles
+    stay among the next best. Rankings for tools (`search --json`, eval) are untouched."""
+    hits = result.hits
+    if not hits or hits[0].start is not None:
+        return result
+    moment = next((h for h in hits if h.start is not None and h.score >= ratio * hits[0].score), None)
+    if moment is None:
+        return result
+    return SearchResult(result.question, result.abstained,
+                        (moment, *(h for h in hits if h is not moment)), result.query)
 
 
 def trim_at_sentence(text: str, max_words: int) -> str:
