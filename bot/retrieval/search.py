@@ -39,6 +39,7 @@ class RankingSettings:
     per_chapter: int = 2
     candidates: int = 100
     min_coverage: float = 0.3
+    host_weight: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -177,10 +178,8 @@ class Searcher:
             chapter = (passage.doc_id, passage.section)
             if passage.text in shown or per_chapter.get(chapter, 0) >= self.settings.per_chapter:
                 continue
-            lo, hi = self._utterance_rows(i)
-            anchor = int(np.argmax(utterance_weights[lo:hi])) if hi > lo else 0  # first of equals
             document = self.index.documents[passage.doc_id]
-            anchor = _answer_to(passage, anchor, document.hosts)
+            anchor = self._anchor(passage, utterance_weights[slice(*self._utterance_rows(i))], document.hosts)
             hit = Hit(document, passage, float(scores[i]), anchor, i)
             if hit.text in shown:
                 continue
@@ -190,6 +189,17 @@ class Searcher:
             count += 1
             if count >= k:
                 return
+
+
+    def _anchor(self, passage: Passage, weights: np.ndarray, hosts: tuple[str, ...]) -> int:
+        """The utterance holding the most idf of the question's distinct terms, a host's
+        lines counting `host_weight` as much: hosts rephrase the question, guests answer."""
+        if not len(weights):
+            return 0
+        speakers = [who for _, _, who in passage.utterances]
+        discount = np.array([self.settings.host_weight if who in hosts else 1.0 for who in speakers])
+        best = int(np.argmax(weights * discount))  # the first of equals
+        return _answer_to(passage, best, hosts)
 
 
 def _answer_to(passage: Passage, anchor: int, hosts: tuple[str, ...]) -> int:
