@@ -27,6 +27,7 @@ from .spelling import SpellingCorrector
 
 QUOTE_WORDS = 90
 INTERJECTION_WORDS = 12
+LINK_LEAD_SECONDS = 20  # longer leads cost hits on the dev set (docs/retrieval.md)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")
 
 
@@ -199,7 +200,7 @@ class Searcher:
         speakers = [who for _, _, who in passage.utterances]
         discount = np.array([self.settings.host_weight if who in hosts else 1.0 for who in speakers])
         best = int(np.argmax(weights * discount))  # the first of equals
-        return _answer_to(passage, best, hosts)
+        return _turn_start(passage, _answer_to(passage, best, hosts))
 
 
 def _answer_to(passage: Passage, anchor: int, hosts: tuple[str, ...]) -> int:
@@ -211,6 +212,24 @@ def _answer_to(passage: Passage, anchor: int, hosts: tuple[str, ...]) -> int:
             utterances[anchor][2] in hosts or "?" in passage.utterance_text(anchor)):
         return anchor + 1
     return anchor
+
+
+def _turn_start(passage: Passage, anchor: int) -> int:
+    """Back to where this speaker's answer begins, when that is at most LINK_LEAD_SECONDS
+    earlier: the link should start the answer, and never skips past its beginning."""
+    utterances = passage.utterances
+    speaker, sec = utterances[anchor][2], utterances[anchor][1]
+    if sec is None:
+        return anchor
+    start = anchor
+    for j in range(anchor - 1, -1, -1):
+        who, at = utterances[j][2], utterances[j][1]
+        if who != speaker and len(passage.utterance_text(j).split()) < INTERJECTION_WORDS:
+            continue
+        if who != speaker or at is None or at < sec - LINK_LEAD_SECONDS:
+            break
+        start = j
+    return start
 
 
 EPISODE_FIRST_RATIO = 0.8

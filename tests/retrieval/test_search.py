@@ -1,0 +1,107 @@
+"""The ranking pipeline on a small hand-made archive: what a member sees for a question."""
+import pytest
+
+from bot.retrieval.documents import Document
+from bot.retrieval.index import build_index
+from bot.retrieval.loader import load_knowledge
+from bot.retrieval.search import Searcher, episode_first, trim_at_sentence
+
+from .helpers import episode_text, write
+
+GARDEN = [
+    {"header": "Introduction"},
+    {"line": "Welcome to the show. Today our guest is Maria, who builds robots for gardens.", "sec": 10, "who": "Alexey"},
+    {"line": "Thanks for having me.", "sec": 20, "who": "Maria"},
+    {"header": "Watering tomatoes"},
+    {"line": "How do your robots know when to water the tomatoes?", "sec": 100, "who": "Alexey"},
+    {"line": "Each robot carries a soil moisture sensor. When the soil dries below a threshold, "
+             "it opens a valve for the tomatoes. We calibrated the threshold over two summers.", "sec": 112, "who": "Maria"},
+    {"line": "Right.", "sec": 130, "who": "Alexey"},
+    {"line": "And it logs every watering, so farmers see how much water each tomato bed used.", "sec": 131, "who": "Maria"},
+    {"header": "Funding"},
+    {"line": "How did you fund the company at the beginning?", "sec": 300, "who": "Alexey"},
+    {"line": "We started with a grant from the regional agriculture fund and later raised a seed round.", "sec": 310, "who": "Maria"},
+]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("k")
+    write(folder, "gardening-robots.md", episode_text(title="Robots for Gardens", season=3, episode=4,
+                                                      youtube="garden1", guests=("Maria Lopez",), transcript=GARDEN))
+    write(folder, "gardening-robots-copy.md", episode_text(title="Robots for Gardens (reupload)", season=3, episode=5,
+                                                           youtube="garden2", guests=("Maria Lopez",), transcript=GARDEN))
+    write(folder, "post.md", "---\ntitle: Composting notes\n---\n# Composting\n\nCompost needs brown and green "
+                             "material.\n\nTurn the compost pile every week so it gets air. A dry compost "
+                             "pile needs water; good compost smells of earth.\n")
+    return Searcher(build_index(load_knowledge([folder])))
+
+
+def test_link_points_at_the_answer_not_the_question_or_the_chapter_start(archive):
+    result = archive.search("how does the robot decide when to water tomatoes", 5)
+    best = result.hits[0]
+    assert not result.abstained
+    assert (best.document.doc_id, best.start, best.speaker) == ("gardening-robots", 112, "Maria")
+    assert best.url == "https://www.youtube.com/watch?v=garden1&t=112s"
+    assert best.passage.section == "Watering tomatoes"
+
+
+def test_quote_is_the_guests_words_stepping_over_interjections(archive):
+    quote = archive.search("how does the robot decide when to water tomatoes", 1).hits[0].text
+    assert quote.startswith("Each robot carries a soil moisture sensor.")
+    assert "how much water each tomato bed used" in quote and "Right." not in quote
+
+
+def test_a_shared_transcript_is_quoted_once(archive):
+    hits = archive.search("robot soil moisture sensor tomatoes", 5).hits
+    quotes = [h.text for h in hits]
+    assert len(quotes) == len(set(quotes))
+    assert len({h.document.doc_id for h in hits if "sensor" in h.text}) == 1
+
+
+def test_typos_are_corrected_against_the_archive(archive):
+    result = archive.search("compsot pile", 3)
+    assert ("compsot", "compost") in result.query.corrections
+    assert result.hits[0].document.doc_id == "post" and not result.abstained
+
+
+def test_chat_filler_is_not_searched(archive):
+    assert archive.search("hey whats the episode about funding", 3).query.terms == ("fund",)
+
+
+def test_guest_name_and_episode_title_find_the_episode(archive):
+    assert archive.search("Maria Lopez", 3).hits[0].document.doc_id.startswith("gardening-robots")
+    assert archive.search("gardens robots", 3).hits[0].document.doc_id.startswith("gardening-robots")
+
+
+def test_abstains_when_the_archive_lacks_the_questions_distinctive_words(archive):
+    result = archive.search("did anyone use seismic sensors to predict earthquakes", 5)
+    assert result.abstained
+    assert not archive.search("how did the robot company get its funding", 5).abstained
+
+
+def test_empty_after_filler_abstains_without_error(archive):
+    result = archive.search("hey, thanks!", 5)
+    assert result.abstained and result.hits == ()
+
+
+def test_reply_order_prefers_a_close_episode_moment_over_an_article(archive):
+    result = archive.search("compost for tomatoes", 5)
+    if result.hits[0].start is None:
+        reordered = episode_first(result, ratio=0.01)
+        assert reordered.hits[0].start is not None and set(reordered.hits) == set(result.hits)
+    assert episode_first(result, ratio=10.0).hits == result.hits  # nothing close enough: unchanged
+
+
+def test_hosts_are_speakers_who_are_not_guests():
+    doc = Document("d", "episode", "t", guests=("Maria Lopez",), speakers=("Alexey", "Maria"))
+    assert doc.hosts == ("Alexey",)
+    assert Document("d", "episode", "t", guests=("marialopez",), speakers=("Maria", "Alexey")).hosts == ("Alexey",)
+    assert Document("d", "episode", "t", speakers=("A", "B")).hosts == ()  # no guest list: nobody assumed
+
+
+def test_trim_at_sentence():
+    text = "One two three. Four five six seven. Eight nine ten eleven twelve."
+    assert trim_at_sentence(text, 100) == text
+    assert trim_at_sentence(text, 8) == "One two three. Four five six seven."
+    assert trim_at_sentence("a b c d e f", 3) == "a b c …"
