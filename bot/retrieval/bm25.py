@@ -70,6 +70,27 @@ class SparseBM25:
         offsets = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
         return cls(vocabulary, offsets, doc_ids.astype(np.int32), weights, n_docs)
 
+    @classmethod
+    def weighted_sum(cls, parts: list[tuple["SparseBM25", float]]) -> "SparseBM25":
+        """One model whose scores equal sum(weight * model.scores) over `parts` (all over
+        the same passages): a query then pays the per-term cost once, not once per field."""
+        n_docs = parts[0][0].n_docs
+        vocabulary: dict[str, int] = {}
+        keys, weights = [], []
+        for model, weight in parts:
+            terms = sorted(model.vocabulary, key=model.vocabulary.get)
+            union_ids = np.array([vocabulary.setdefault(t, len(vocabulary)) for t in terms], dtype=np.int64)
+            term_of_posting = np.repeat(np.arange(len(terms)), np.diff(model.offsets))
+            keys.append(union_ids[term_of_posting] * n_docs + model.doc_ids)
+            weights.append(weight * model.weights)
+        if not vocabulary:
+            return cls({}, np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0), n_docs)
+        pairs, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+        summed = np.bincount(inverse, weights=np.concatenate(weights))
+        terms, doc_ids = np.divmod(pairs, n_docs)
+        offsets = np.concatenate(([0], np.cumsum(np.bincount(terms, minlength=len(vocabulary))))).astype(np.int64)
+        return cls(vocabulary, offsets, doc_ids.astype(np.int32), summed, n_docs)
+
     def scores(self, query: list[str]) -> np.ndarray:
         scores = np.zeros(self.n_docs)
         for term, count in Counter(query).items():

@@ -20,6 +20,7 @@ class PassageTable(Sequence):
         self.columns = columns  # text_bounds, doc, section, utt_bounds, utt_offset, utt_sec, utt_who
         self.names = names      # doc, section, who: the values the integer columns point at
         self.blob = blob        # every passage's UTF-8 text, one after another
+        self._as_lists: dict[str, list] | None = None
 
     @classmethod
     def from_passages(cls, passages: list[Passage]) -> "PassageTable":
@@ -58,15 +59,21 @@ class PassageTable(Sequence):
         if not -len(self) <= i < len(self):
             raise IndexError(i)
         i %= len(self)
-        c, n = self.columns, self.names
+        c, n = self._lists(), self.names
         text = self.blob[c["text_bounds"][i]: c["text_bounds"][i + 1]].decode()
         lo, hi = c["utt_bounds"][i], c["utt_bounds"][i + 1]
         utterances = tuple(
-            (int(off), None if sec == NONE else int(sec), None if who == NONE else n["who"][who])
+            (off, None if sec == NONE else sec, None if who == NONE else n["who"][who])
             for off, sec, who in zip(c["utt_offset"][lo:hi], c["utt_sec"][lo:hi], c["utt_who"][lo:hi])
         )
         section = c["section"][i]
         return Passage(n["doc"][c["doc"][i]], None if section == NONE else n["section"][section], text, utterances)
+
+    def _lists(self) -> dict[str, list]:
+        """The columns as Python lists: indexing numpy scalars one by one is slow."""
+        if self._as_lists is None:
+            self._as_lists = {name: values.tolist() for name, values in self.columns.items()}
+        return self._as_lists
 
     def check(self) -> None:
         """Raise ValueError when the columns do not describe a consistent table."""

@@ -16,9 +16,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
+from .bm25 import SparseBM25
 from .documents import Document
 from .index import DOC, HEAD, TEXT, SearchIndex, document_terms
 from .passages import Passage
@@ -63,19 +65,22 @@ class Hit:
     def speaker(self) -> str | None:
         return self.passage.utterances[self.anchor][2]
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The quote: verbatim from the anchor, this speaker's words (stepping over short
         interjections like "Right." from others), cut at a sentence end."""
         parts: list[str] = []
+        words = 0
         for i in range(self.anchor, len(self.passage.utterances)):
             line = self.passage.utterance_text(i)
+            length = line.count(" ") + 1
             if self.passage.utterances[i][2] != self.speaker:
-                if len(line.split()) < INTERJECTION_WORDS:
+                if length < INTERJECTION_WORDS:
                     continue
                 break
             parts.append(line)
-            if len(" ".join(parts).split()) >= QUOTE_WORDS:
+            words += length
+            if words >= QUOTE_WORDS:
                 break
         return trim_at_sentence(" ".join(parts), QUOTE_WORDS)
 
@@ -110,6 +115,10 @@ class Searcher:
         self.settings = settings
         self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
         self._idf: dict[str, float] = {}
+        self._hosts_by_doc: dict[str, tuple[str, ...]] = {}
+        fields = index.fields
+        self._ranking = SparseBM25.weighted_sum(
+            [(fields[TEXT], 1.0), (fields[HEAD], settings.head_weight), (fields[DOC], settings.doc_weight)])
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         query = self.parser.parse(question)
@@ -122,11 +131,8 @@ class Searcher:
         return SearchResult(question, abstained, hits, query)
 
     def scores(self, terms) -> np.ndarray:
-        fields, s = self.index.fields, self.settings
-        scores = fields[TEXT].scores(terms)
-        scores += s.head_weight * fields[HEAD].scores(terms)
-        scores += s.doc_weight * fields[DOC].scores(terms)
-        return scores
+        """text + head_weight * head + doc_weight * doc, through one merged model."""
+        return self._ranking.scores(terms)
 
     def idf(self, term: str) -> float:
         idf = self._idf.get(term)
@@ -171,7 +177,7 @@ class Searcher:
         return weights
 
     def _top_hits(self, scores: np.ndarray, utterance_weights: np.ndarray, k: int):
-        shown: set[str] = set()  # passage texts and quotes: two files can share a transcript
+        shown: set[str] = set()  # passage texts and quote openings: two files can share a transcript
         per_chapter: dict[tuple, int] = {}
         count = 0
         for i in _top(scores, self.settings.candidates):
@@ -180,17 +186,25 @@ class Searcher:
             if passage.text in shown or per_chapter.get(chapter, 0) >= self.settings.per_chapter:
                 continue
             document = self.index.documents[passage.doc_id]
-            anchor = self._anchor(passage, utterance_weights[slice(*self._utterance_rows(i))], document.hosts)
-            hit = Hit(document, passage, float(scores[i]), anchor, i)
-            if hit.text in shown:
+            anchor = self._anchor(passage, utterance_weights[slice(*self._utterance_rows(i))],
+                                  self._hosts(document))
+            opening = passage.utterance_text(anchor)  # overlapping windows share their utterances
+            if opening in shown:
                 continue
-            shown.update((passage.text, hit.text))
+            hit = Hit(document, passage, float(scores[i]), anchor, i)
+            shown.update((passage.text, opening))
             per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
             yield hit
             count += 1
             if count >= k:
                 return
 
+
+    def _hosts(self, document: Document) -> tuple[str, ...]:
+        hosts = self._hosts_by_doc.get(document.doc_id)
+        if hosts is None:
+            hosts = self._hosts_by_doc[document.doc_id] = document.hosts
+        return hosts
 
     def _anchor(self, passage: Passage, weights: np.ndarray, hosts: tuple[str, ...]) -> int:
         """The utterance holding the most idf of the question's distinct terms, a host's

@@ -52,3 +52,14 @@ def test_empty_corpus_scores_nothing_instead_of_dividing_by_zero():
 def test_document_frequency():
     sparse = SparseBM25.build([["a", "a", "b"], ["b"], ["c"]])
     assert (sparse.document_frequency("a"), sparse.document_frequency("b"), sparse.document_frequency("z")) == (1, 2, 0)
+
+
+def test_weighted_sum_scores_like_the_weighted_fields():
+    rng = random.Random(11)
+    corpus_a, words = random_corpus(rng, n_docs=120)
+    corpus_b, _ = random_corpus(rng, n_docs=120, vocab=30)
+    a, b = SparseBM25.build(corpus_a), SparseBM25.build(corpus_b)
+    merged = SparseBM25.weighted_sum([(a, 1.0), (b, 0.3)])
+    for _ in range(100):
+        query = rng.choices(words + ["unknown"], k=rng.randint(1, 6))
+        np.testing.assert_allclose(merged.scores(query), a.scores(query) + 0.3 * b.scores(query), atol=1e-9)
