@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -54,12 +55,12 @@ class SparseBM25:
     def build(cls, corpus: list[list[str]], k1: float = K1, b: float = B) -> "SparseBM25":
         """The same numbers `PositiveIdfBM25` computes, with numpy instead of per-passage dicts."""
         n_docs = len(corpus)
-        vocabulary: dict[str, int] = {}
-        lengths = np.fromiter((len(tokens) for tokens in corpus), dtype=np.int64, count=n_docs)
+        lengths = np.fromiter(map(len, corpus), dtype=np.int64, count=n_docs)
         if not lengths.sum():
             return cls({}, np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0), n_docs)
-        term_ids = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for tokens in corpus for t in tokens),
-                               dtype=np.int64, count=int(lengths.sum()))
+        flat = list(chain.from_iterable(corpus))
+        vocabulary = {term: i for i, term in enumerate(dict.fromkeys(flat))}
+        term_ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
         docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         pairs, tf = np.unique(term_ids * n_docs + docs, return_counts=True)  # sorted by term, then doc
         terms, doc_ids = np.divmod(pairs, n_docs)

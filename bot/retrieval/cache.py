@@ -20,16 +20,16 @@ from pathlib import Path
 import numpy as np
 
 from .bm25 import SparseBM25
-from .documents import SkippedFile, document_from_dict, document_to_dict
+from .documents import EXTENSIONS, SkippedFile, document_from_dict, document_to_dict
 from .index import SearchIndex
-from .loader import EXTENSIONS
 from .passage_table import PassageTable
 
 log = logging.getLogger(__name__)
 
 MAGIC = "podcast-answer-bot/index"
-FORMAT = 5
+FORMAT = 6
 UTTERANCES = "utterances"  # stored beside the fields, with one row per utterance
+RANKING = "ranking"        # the fields merged with their default weights
 
 
 def knowledge_fingerprint(folders: list[Path]) -> str:
@@ -58,7 +58,7 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
         "skipped": [[s.path, s.reason] for s in index.skipped],
         "spelling_words": list(index.word_counts),
         "fields": {name: {"vocabulary": sorted(bm.vocabulary, key=bm.vocabulary.get), "n_docs": bm.n_docs}
-                   for name, bm in {**index.fields, UTTERANCES: index.utterances}.items()},
+                   for name, bm in _models(index).items()},
     }
     arrays = {  # passage texts stay bytes, out of the JSON: they are decoded one hit at a time
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
@@ -67,7 +67,7 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
     }
     for column, values in index.passages.columns.items():
         arrays[f"passages.{column}"] = values
-    for name, bm in {**index.fields, UTTERANCES: index.utterances}.items():
+    for name, bm in _models(index).items():
         arrays[f"{name}.offsets"] = bm.offsets
         arrays[f"{name}.doc_ids"] = bm.doc_ids
         arrays[f"{name}.weights"] = bm.weights
@@ -127,13 +127,18 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
     passages.check()
     documents = [document_from_dict(d) for d in meta["documents"]]
     skipped = tuple(SkippedFile(p, r) for p, r in meta["skipped"])
-    utterances = fields.pop(UTTERANCES)
+    utterances, ranking = fields.pop(UTTERANCES), fields.pop(RANKING)
     if utterances.n_docs != len(passages.columns["utt_offset"]):
         raise ValueError("utterance rows and passages disagree")
     by_id = {d.doc_id: d for d in documents}
     if any(bm.n_docs != len(passages) for bm in fields.values()) or not set(passages.names["doc"]) <= set(by_id):
         raise ValueError("index arrays, passages and documents disagree")
-    return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts, utterances=utterances)
+    return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts,
+                       utterances=utterances, ranking=ranking)
+
+
+def _models(index: SearchIndex) -> dict:
+    return {**index.fields, UTTERANCES: index.utterances, RANKING: index.ranking}
 
 
 def _check_shapes(offsets, doc_ids, weights, n_terms: int, n_docs: int) -> None:

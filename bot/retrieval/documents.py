@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 EPISODE = "episode"
 ARTICLE = "article"
+EXTENSIONS = (".md", ".markdown", ".txt")  # what counts as a knowledge file
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .bm25 import SparseBM25
 from .documents import Document
-from .loader import Knowledge
 from .passage_table import PassageTable
 from .passages import PassageSettings, cut_passages
 from .tokenizer import Tokenizer
 
+if TYPE_CHECKING:  # the loader needs PyYAML, which a warm-cache start never imports
+    from .loader import Knowledge
+
 TEXT, HEAD, DOC = "text", "head", "doc"
+# How much a match in the chapter header and in the episode's metadata counts against
+# one in the passage text (docs/retrieval.md); merged into `ranking` at build time.
+FIELD_WEIGHTS = {TEXT: 1.0, HEAD: 0.3, DOC: 0.3}
 
 
 @dataclass
@@ -34,6 +40,7 @@ class SearchIndex:
     skipped: tuple = ()
     word_counts: dict[str, int] = field(default_factory=dict)  # unstemmed, for spelling
     utterances: SparseBM25 | None = None  # rows: every passage's utterances, in table order
+    ranking: SparseBM25 | None = None     # the fields merged with FIELD_WEIGHTS
 
     @property
     def episodes(self) -> list[Document]:
@@ -48,19 +55,32 @@ def document_terms(doc: Document) -> str:
     return " ".join([doc.title, doc.short, *doc.guests, *doc.speakers])
 
 
-def build_index(knowledge: Knowledge, settings: PassageSettings = PassageSettings()) -> SearchIndex:
+def merge_fields(fields: dict[str, SparseBM25], weights: dict[str, float]) -> SparseBM25:
+    return SparseBM25.weighted_sum([(fields[name], weight) for name, weight in weights.items()])
+
+
+def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSettings()) -> SearchIndex:
     tokenizer = Tokenizer()
     documents = {loaded.document.doc_id: loaded.document for loaded in knowledge.documents}
     passages = [p for loaded in knowledge.documents for p in cut_passages(loaded, settings)]
     doc_tokens = {doc_id: tokenizer(document_terms(doc)) for doc_id, doc in documents.items()}
-    utterance_tokens = [[tokenizer(p.utterance_text(i)) for i in range(len(p.utterances))] for p in passages]
+    words: Counter = Counter()
+    tokens_of: dict[str, list[str]] = {}  # each distinct line is read once: windows overlap
+
+    def tokens(text: str) -> list[str]:
+        found = tokens_of.get(text)
+        if found is None:
+            line_words = tokenizer.words(text)
+            words.update(line_words)
+            found = tokens_of[text] = [tokenizer.stem(w) for w in line_words]
+        return found
+
+    utterance_tokens = [[tokens(p.utterance_text(i)) for i in range(len(p.utterances))] for p in passages]
     fields = {
         TEXT: SparseBM25.build([[t for u in utts for t in u] for utts in utterance_tokens]),
         HEAD: SparseBM25.build([tokenizer(p.section or "") for p in passages]),
         DOC: SparseBM25.build([doc_tokens[p.doc_id] for p in passages]),
     }
-    words = Counter(w for loaded in knowledge.documents for s in loaded.sections
-                    for u in s.utterances for w in tokenizer.words(u.text))
     utterances = SparseBM25.build([u for utts in utterance_tokens for u in utts])
     return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
-                       knowledge.skipped, dict(words), utterances)
+                       knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from .articles import load_article
-from .documents import LoadedDocument, SkippedFile
+from .documents import EXTENSIONS, LoadedDocument, SkippedFile
 from .episodes import is_episode, load_episode
 from .frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
 from .people import PEOPLE_FOLDER, load_people
@@ -19,7 +19,6 @@ from .values import as_text
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (".md", ".markdown", ".txt")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 

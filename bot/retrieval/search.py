@@ -20,9 +20,8 @@ from functools import cached_property
 
 import numpy as np
 
-from .bm25 import SparseBM25
 from .documents import Document
-from .index import DOC, HEAD, TEXT, SearchIndex, document_terms
+from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, document_terms, merge_fields
 from .passages import Passage
 from .query import Query, QueryParser
 from .spelling import SpellingCorrector
@@ -37,8 +36,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")
 class RankingSettings:
     """Weights measured on the development set (docs/retrieval.md)."""
 
-    head_weight: float = 0.3
-    doc_weight: float = 0.3
+    head_weight: float = FIELD_WEIGHTS[HEAD]
+    doc_weight: float = FIELD_WEIGHTS[DOC]
     per_chapter: int = 2
     candidates: int = 100
     min_coverage: float = 0.3
@@ -116,9 +115,8 @@ class Searcher:
         self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
         self._idf: dict[str, float] = {}
         self._hosts_by_doc: dict[str, tuple[str, ...]] = {}
-        fields = index.fields
-        self._ranking = SparseBM25.weighted_sum(
-            [(fields[TEXT], 1.0), (fields[HEAD], settings.head_weight), (fields[DOC], settings.doc_weight)])
+        weights = {TEXT: 1.0, HEAD: settings.head_weight, DOC: settings.doc_weight}
+        self._ranking = index.ranking if weights == FIELD_WEIGHTS and index.ranking else merge_fields(index.fields, weights)
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         query = self.parser.parse(question)

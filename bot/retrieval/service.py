@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .cache import cache_path, knowledge_fingerprint, read_cache, write_cache
 from .index import SearchIndex, build_index
-from .loader import load_knowledge
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +28,8 @@ def open_index(folders: list[Path], cache_dir: Path | None, rebuild: bool = Fals
         cached = read_cache(path, fingerprint)
         if cached is not None:
             return IndexLoad(cached, True, time.perf_counter() - began)
+    from .loader import load_knowledge  # PyYAML only when something must be (re)built
+
     index = build_index(load_knowledge(folders))
     if path:
         try:
