@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from .atomic_file import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def record_archive(data_dir: Path, archive: SyncedArchive) -> None:
     archives = [a for a in read_archives(data_dir) if a.name != archive.name] + [archive]
     archives.sort(key=lambda a: a.name)
     payload = {"archives": [asdict(a) for a in archives]}
-    _write_atomically(data_dir / RECORD_FILE, json.dumps(payload, indent=2) + "\n")
+    write_atomically(data_dir / RECORD_FILE, json.dumps(payload, indent=2) + "\n")
 
 
 def synced_folders(data_dir: Path) -> list[Path]:
@@ -104,15 +104,3 @@ def _archive(item: dict) -> SyncedArchive:
     )
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)  # readers see the old record or the new one, never half
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sys
 from pathlib import Path
 
 from .config import Settings

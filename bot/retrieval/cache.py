@@ -12,13 +12,12 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic_file import write_atomically
 from .bm25 import SparseBM25
 from .documents import EXTENSIONS, SkippedFile, document_from_dict, document_to_dict
 from .index import SearchIndex
@@ -71,17 +70,9 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
         arrays[f"{name}.offsets"] = bm.offsets
         arrays[f"{name}.doc_ids"] = bm.doc_ids
         arrays[f"{name}.weights"] = bm.weights
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            np.savez(out, **arrays)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)  # readers see the old file or the new one, never half
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    write_atomically(path, buffer.getvalue())
 
 
 def read_cache(path: Path, fingerprint: str) -> SearchIndex | None:

@@ -106,7 +106,7 @@ class BrokenCore:
 async def test_a_handler_error_gives_a_private_reply_with_a_reference_and_a_logged_traceback(
         start_bot, fake, core, settings, error_log):
     error_log.expect(r"core failed on /ask \(ref [0-9A-F]{6}\)")
-    bot = await start_bot(BrokenCore(core, "raise"), settings)
+    await start_bot(BrokenCore(core, "raise"), settings)
     event = slash("ask", question="anything")
     await fake.dispatch("INTERACTION_CREATE", event)
     follow = await fake.wait_for_request("POST", followup_of(event))
