@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .config import Settings, load_dotenv
@@ -106,7 +107,7 @@ def _ask(args, settings: Settings) -> int:
 
     question = clean_question(args.question)
     searcher, _ = open_searcher(settings)
-    print(render_result(episode_first(searcher.search(question, 4))))
+    print(render_result(episode_first(searcher.search(question, 4)), datetime.now(timezone.utc)))
     return 0
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import datetime
 
+from .core.moments import moment_from_hit, moment_notes
 from .retrieval.documents import Document
 from .retrieval.search import Hit, SearchResult
 from .timefmt import clock
@@ -10,13 +12,14 @@ from .timefmt import clock
 NOT_FOUND = "I couldn't find that in the episodes."
 
 
-def render_result(result: SearchResult) -> str:
+def render_result(result: SearchResult, now: datetime) -> str:
     if result.abstained or not result.hits:
         return NOT_FOUND
     best, *others = result.hits
-    lines = [textwrap.fill(f"“{best.text}”", width=88), "", f"  — {_who(best)}", f"  {_where(best)}"]
+    lines = [textwrap.fill(f"“{best.text}”", width=88), "", f"  — {_who(best)}, {_episode(best)}"]
     if best.url:
         lines.append(f"  {_watch(best)}: {best.url}")
+    lines += [f"  {note}" for note in moment_notes(moment_from_hit(best), now)]
     if others:
         lines += ["", "Next best moments:"]
         lines += [f"  • {_where(h)}{' @ ' + clock(h.start) if h.start is not None else ''}"
@@ -26,6 +29,11 @@ def render_result(result: SearchResult) -> str:
 
 def _who(hit: Hit) -> str:
     return hit.speaker or ("the article" if hit.start is None else "speaker not recorded")
+
+
+def _episode(hit: Hit) -> str:
+    doc = hit.document
+    return f"{doc.title}" + (f" ({doc.code})" if doc.code else "")
 
 
 def _where(hit: Hit) -> str:

@@ -244,17 +244,20 @@ def _turn_start(passage: Passage, anchor: int) -> int:
     return start
 
 
-EPISODE_FIRST_RATIO = 0.8
+EPISODE_FIRST_RATIO = 0.6
+SUBSTANTIVE_QUOTE_WORDS = 15
 
 
 def episode_first(result: SearchResult, ratio: float = EPISODE_FIRST_RATIO) -> SearchResult:
     """The reply a person reads leads with an episode moment when one scores close to
-    the best: quoting the moment a guest said it is what the bot is for, and articles
-    stay among the next best. Rankings for tools (`search --json`, eval) are untouched."""
+    the best and says something (not a quip like "Join us!"): quoting the moment a guest
+    said it is what the bot is for, and articles stay among the next best. Rankings for
+    tools (`search --json`, eval) are untouched."""
     hits = result.hits
     if not hits or hits[0].start is not None:
         return result
-    moment = next((h for h in hits if h.start is not None and h.score >= ratio * hits[0].score), None)
+    moment = next((h for h in hits if h.start is not None and h.score >= ratio * hits[0].score
+                   and len(h.text.split()) >= SUBSTANTIVE_QUOTE_WORDS), None)
     if moment is None:
         return result
     return SearchResult(result.question, result.abstained,

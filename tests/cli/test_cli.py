@@ -47,7 +47,15 @@ def test_ask_prints_quote_speaker_episode_chapter_and_timestamped_link(data_dir)
     assert out.returncode == 0, out.stderr
     text = out.stdout
     assert "“" in text and "chapter" in text and "Next best moments" in text
-    assert "https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=" in text
+    assert "https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=" in text.split("Next best moments")[0]  # leads with the episode
+    assert "released 2024-02-29" in text and "(s17e07)" in text
+
+
+def test_ask_warns_when_the_advice_is_over_three_years_old(tmp_path):
+    folder = tmp_path / "k"
+    write(folder, "old.md", episode_text(extra={"dateadded": "2020-01-15"}))
+    out = run("ask", "gardening robots", "--knowledge", str(folder), data_dir=tmp_path / "d")
+    assert "released 2020-01-15" in out.stdout and "This advice is from 2020, more than 3 years ago" in out.stdout
 
 
 def test_latest_json(data_dir):

@@ -93,6 +93,13 @@ def test_reply_order_prefers_a_close_episode_moment_over_an_article(archive):
     assert episode_first(result, ratio=10.0).hits == result.hits  # nothing close enough: unchanged
 
 
+def test_reply_never_leads_with_a_quip(archive):
+    result = archive.search("compost pile", 5)
+    quips = [h for h in result.hits if h.start is not None and len(h.text.split()) < 15]
+    lead = episode_first(result, ratio=0.0).hits[0]
+    assert lead not in quips
+
+
 def test_hosts_are_speakers_who_are_not_guests():
     doc = Document("d", "episode", "t", guests=("Maria Lopez",), speakers=("Alexey", "Maria"))
     assert doc.hosts == ("Alexey",)
