@@ -9,12 +9,13 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _KRAMDOWN_ATTR = re.compile(r"\{:[^}]*\}")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
-_SPACES = re.compile(r"\s+")
 
 
 def clean_inline(text: str) -> str:
     """Collapse white space and drop HTML entities, keeping every word."""
-    return _SPACES.sub(" ", html.unescape(text)).strip()
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())
 
 
 def clean_markdown(text: str) -> str:
