@@ -34,7 +34,7 @@ class Invocation:
 
     @property
     def conversation(self) -> tuple[str, str, str]:
-        """Where 'the bot's previous answer' is looked up."""
+        """Where 'the bot's previous answer' to this user is looked up (with `user_id`)."""
         return (self.platform, self.channel_id, self.thread_id or "")
 
 

@@ -92,7 +92,7 @@ def _entry(item, index) -> PinEntry:
         target = parse_target(raw)
         if isinstance(target, (AnswerRef, NoteRef)):
             raise UserError("`target` must be DOC_ID@MM:SS, a YouTube link with t=, or an article id with `quote`")
-    resolved, _ = resolve_target(target, index, answers=None, conversation=None)
+    resolved, _ = resolve_target(target, index, answers=None, asker=None)
     return PinEntry(question, normalize(question), resolved, _aliases(aliases))
 
 

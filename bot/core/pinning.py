@@ -22,7 +22,7 @@ def pin(ctx: Context, inv: Invocation) -> Reply:
     if isinstance(request, AliasRequest):
         return _alias(ctx, inv, request)
     index = ctx.knowledge.searcher.index
-    target, source = resolve_target(request.target, index, ctx.answers, inv.conversation)
+    target, source = resolve_target(request.target, index, ctx.answers, inv)
     question = clean_question(request.question if request.question is not None else source.question)
     if not question:
         raise UserError("Say which question the pin answers: `/pin QUESTION | TARGET`.")

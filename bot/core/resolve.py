@@ -6,6 +6,7 @@ still reads well if the episode later leaves the knowledge.
 from __future__ import annotations
 
 from ..errors import UserError
+from ..models import Invocation
 from ..store.answers import NOT_FOUND, AnswerLog, LoggedAnswer
 from ..store.pins import PinTarget
 from ..timefmt import clock
@@ -16,10 +17,15 @@ QUOTE_MIN_WORDS = 25
 END_GRACE_SECONDS = 120
 
 
-def resolve_target(target: Target, index, answers: AnswerLog, conversation) -> tuple[PinTarget, LoggedAnswer | None]:
-    """The pin target, and the logged answer it came from (for the default question)."""
+def resolve_target(target: Target, index, answers: AnswerLog | None,
+                   asker: Invocation | None) -> tuple[PinTarget, LoggedAnswer | None]:
+    """The pin target, and the logged answer it came from (for the default question).
+
+    `last` means the latest answer given to the asker (`asker.user_id`) in the asker's
+    conversation; `answers` and `asker` are only needed for answer targets.
+    """
     if isinstance(target, AnswerRef):
-        answer = _answer(target, answers, conversation)
+        answer = _answer(target, answers, asker)
         return _target_from_answer(answer), answer
     if isinstance(target, NoteRef):
         return PinTarget(quote=target.text, url=target.url), None
@@ -75,15 +81,15 @@ def _document(index, name: str):
     return doc
 
 
-def _answer(target: AnswerRef, answers: AnswerLog, conversation) -> LoggedAnswer:
+def _answer(target: AnswerRef, answers: AnswerLog, asker: Invocation) -> LoggedAnswer:
     if target.answer_id:
         answer = answers.get(target.answer_id)
         if answer is None:
             raise UserError(f"I don't know an answer with id `{target.answer_id}`.")
     else:
-        answer = answers.last_in(conversation)
+        answer = answers.last_for(asker.user_id, asker.conversation)
         if answer is None:
-            raise UserError("I haven't answered anything in this conversation yet; ask first, then `/pin last`.")
+            raise UserError("I haven't answered you in this conversation yet; ask first, then `/pin last`.")
     if answer.kind == NOT_FOUND or not answer.quote:
         raise UserError("That reply found nothing, so there is no answer to pin.")
     return answer

@@ -2,7 +2,7 @@
 
     /pin QUESTION | DOC_ID@SECONDS         (or DOC_ID@MM:SS, DOC_ID@H:MM:SS; s17e07@26:25)
     /pin QUESTION | https://www.youtube.com/watch?v=ID&t=1585s   (youtu.be/ID?t=90, t=1m5s)
-    /pin QUESTION | last                   the bot's previous answer in this conversation
+    /pin QUESTION | last                   the bot's previous answer to you in this conversation
     /pin last                              the same, for the question that was asked
     /pin QUESTION | any short text with a link
     /pin alias PIN_ID | other phrasing
@@ -19,7 +19,7 @@ from .inputs import strip_mentions, tidy
 MAX_NOTE_CHARS = 500
 
 PIN_USAGE = ("Usage: `/pin QUESTION | TARGET` where TARGET is `DOC_ID@SECONDS` (or `@MM:SS`), "
-             "a YouTube link with `t=`, `last` (my previous answer here), or a short text with a link; "
+             "a YouTube link with `t=`, `last` (my previous answer to you here), or a short text with a link; "
              "`/pin alias PIN_ID | other phrasing`.")
 
 _URL = re.compile(r"https?://\S+", re.I)
@@ -43,7 +43,7 @@ class YouTubeRef:
 
 @dataclass(frozen=True)
 class AnswerRef:
-    answer_id: str | None   # None: the last answer in the conversation
+    answer_id: str | None   # None: the last answer to the asker in the conversation
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The answer log and feedback on it.
 
 Every reply to a question gets a short id and a row here, so feedback buttons, "pin
-this answer" and `/pin ... | last` work after a restart and across both services.
+this answer" and `/pin ... | last` (the asker's own latest answer) work after a restart and across both services.
 The report reads it back: questions that found nothing or were voted not helpful.
 """
 from __future__ import annotations
@@ -80,12 +80,17 @@ class AnswerLog:
             row = conn.execute("SELECT * FROM answers WHERE answer_id = ?", (answer_id,)).fetchone()
         return _row_to_answer(row) if row else None
 
-    def last_in(self, conversation: tuple[str, str, str]) -> LoggedAnswer | None:
-        """The bot's latest answer with a moment or note in this conversation."""
+    def last_for(self, user_id: str, conversation: tuple[str, str, str]) -> LoggedAnswer | None:
+        """The bot's latest answer with a moment or note to `user_id` in this conversation.
+
+        Only the user's own answers: another member's answer may have been private
+        (ephemeral), and "last" must never reach it.
+        """
         with self.db.read() as conn:
             row = conn.execute(
-                "SELECT * FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? AND kind != ?"
-                " ORDER BY asked_at DESC, rowid DESC LIMIT 1", (*conversation, NOT_FOUND)).fetchone()
+                "SELECT * FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? AND user_id = ?"
+                " AND kind != ? ORDER BY asked_at DESC, rowid DESC LIMIT 1",
+                (*conversation, user_id, NOT_FOUND)).fetchone()
         return _row_to_answer(row) if row else None
 
     def vote(self, answer_id: str, platform: str, user_id: str, helpful: bool, at: str) -> bool:

@@ -61,6 +61,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             helpful INTEGER NOT NULL, at TEXT NOT NULL,
             PRIMARY KEY (answer_id, platform, user_id))""",
     ),
+    (
+        # `/pin ... | last` looks up the asker's own latest answer in a conversation.
+        "CREATE INDEX answers_asker ON answers(platform, channel_id, thread_id, user_id, asked_at)",
+    ),
 )
 
 

@@ -183,6 +183,19 @@ def test_pin_last_answer_in_this_conversation(core, db):
     assert other.kind == ERROR and "haven't answered" in other.text
 
 
+def test_pin_last_never_reaches_another_members_answer(core, db):
+    # A member's answer (maybe private, e.g. a Slack /ask) is the latest in the conversation;
+    # the moderator's `last` means the moderator's own previous answer, never the member's.
+    mine = ask(core, "what roles are there for data engineers", user="mod", channel="c9")
+    ask(core, "how do I join omdena", user="member", channel="c9")
+    assert pin(core, "last", user="mod", channel="c9").kind == INFO
+    stored = PinStore(db).all()[0]
+    assert (stored.question, stored.target.start) == ("what roles are there for data engineers", mine.answer.start)
+    refused = pin(core, "Q | last", user="someone-else", channel="c9")
+    assert refused.kind == ERROR and "haven't answered you" in refused.text
+    assert len(PinStore(db).all()) == 1
+
+
 def test_pin_from_structured_options(core, db):
     answered = ask(core, "what roles are there for data engineers")
     assert core.handle(invocation("pin", moderator=True, answer_id=answered.answer_id)).kind == INFO
