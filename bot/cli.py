@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .config import Settings, load_dotenv
+from .config import Settings, load_dotenv, log_options
 from .core_cli import CORE_JOBS, add_core_parsers
 from .errors import UserError
 
@@ -61,24 +62,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Long-running services log to standard output (what containers collect); the other
+# jobs print their results there, so their log lines go to standard error.
+SERVICE_JOBS = frozenset({"slack", "discord", "sync"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     load_dotenv()
+    _configure_logging(args, os.environ)  # before anything that may log, settings included
     try:
         settings = Settings.from_env(knowledge=args.knowledge)
-        _configure_logging(settings, args.verbose)
         return _JOBS[args.job](args, settings)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:  # noqa: BLE001 - the operator gets one masked log event, not a raw traceback
+        log.exception("python -m bot %s failed", args.job)
+        return 1
 
 
-def _configure_logging(settings: Settings, verbose: bool) -> None:
+def _configure_logging(args, environ) -> None:
     from .logs import configure_logging
 
-    configure_logging(level="DEBUG" if verbose else settings.log_level, as_json=settings.log_json)
+    level, as_json = log_options(environ)
+    configure_logging(level="DEBUG" if args.verbose else level, as_json=as_json,
+                      stream=sys.stdout if args.job in SERVICE_JOBS else sys.stderr)
 
 
 def clean_question(text: str) -> str:
@@ -160,18 +171,12 @@ def _index(args, settings: Settings) -> int:
     return 0
 
 
-_JOBS = {"ask": _ask, "search": _search, "latest": _latest, "eval": _eval, "index": _index}
-
-
 def _health(args, settings: Settings) -> int:
     from .health import check_health
 
     health = check_health(settings)
     print(health.line)
     return 0 if health.ok else 1
-
-
-_JOBS["health"] = _health
 
 
 def _sync(args, settings: Settings) -> int:
@@ -201,17 +206,10 @@ def _sync(args, settings: Settings) -> int:
     return 1 if any(isinstance(r, Exception) for r in results) else 0
 
 
-_JOBS["sync"] = _sync
-_JOBS.update(CORE_JOBS)
-
-
 def _discord(args, settings: Settings) -> int:
     from .adapters.discord_run import run  # imports discord.py only for this job
 
     return run(settings, sync=args.sync, guild_id=args.guild, verbose=args.verbose)
-
-
-_JOBS["discord"] = _discord
 
 
 def _slack(args, settings: Settings) -> int:
@@ -220,4 +218,7 @@ def _slack(args, settings: Settings) -> int:
     return run(settings, http=args.http, port=args.port, verbose=args.verbose)
 
 
-_JOBS["slack"] = _slack
+_JOBS = {
+    "ask": _ask, "search": _search, "latest": _latest, "eval": _eval, "index": _index,
+    "health": _health, "sync": _sync, "discord": _discord, "slack": _slack, **CORE_JOBS,
+}

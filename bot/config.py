@@ -59,8 +59,8 @@ class Settings:
             slack_moderator_group=env.get("SLACK_MODERATOR_GROUP", "").strip(),
             discord_token=env.get("DISCORD_TOKEN", ""),
             discord_moderator_roles=_csv(env.get("DISCORD_MODERATOR_ROLES", "")),
-            log_json=env.get("BOT_LOG_JSON", "").lower() in ("1", "true", "yes"),
-            log_level=(env.get("BOT_LOG_LEVEL") or "INFO").upper(),
+            log_level=log_options(env)[0],
+            log_json=log_options(env)[1],
         )
 
     @property
@@ -72,6 +72,11 @@ class Settings:
         missing = [n for n in names if not getattr(self, n.lower())]
         if missing:
             raise UserError(f"missing setting(s): {', '.join(missing)} (see .env.example)")
+
+
+def log_options(env) -> tuple[str, bool]:
+    """(level, as_json) from BOT_LOG_LEVEL and BOT_LOG_JSON: read before Settings, which may log."""
+    return (env.get("BOT_LOG_LEVEL") or "INFO").upper(), env.get("BOT_LOG_JSON", "").lower() in ("1", "true", "yes")
 
 
 def load_dotenv(path: Path = Path(".env"), environ: dict | None = None) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import logging
+import time
 import zipfile
 from pathlib import Path
 
@@ -26,21 +27,49 @@ from .passage_table import PassageTable
 log = logging.getLogger(__name__)
 
 MAGIC = "podcast-answer-bot/index"
+RACY_NANOSECONDS = 2_000_000_000
 FORMAT = 6
 UTTERANCES = "utterances"  # stored beside the fields, with one row per utterance
 RANKING = "ranking"        # the fields merged with their default weights
 
 
-def knowledge_fingerprint(folders: list[Path]) -> str:
+class FileDigests:
+    """Content digests of files, re-read only when a file's size or mtime changed.
+
+    A running bot checks its knowledge for changes every few seconds; hashing tens of MB
+    each time would be wasted work, while a changed file always changes its mtime."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[int, int, bytes]] = {}
+
+    def digest(self, path: Path) -> bytes:
+        stat = path.stat()
+        known = self._known.get(path)
+        # A file modified in the last seconds may change again within the same mtime tick
+        # ("racy git"): only older files are trusted by their size and mtime.
+        settled = time.time_ns() - stat.st_mtime_ns > RACY_NANOSECONDS
+        if known and settled and known[:2] == (stat.st_size, stat.st_mtime_ns):
+            return known[2]
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        self._known[path] = (stat.st_size, stat.st_mtime_ns, digest)
+        return digest
+
+
+def knowledge_fingerprint(folders: list[Path], digests: FileDigests | None = None) -> str:
+    """A digest of every knowledge file's path and content, and of this package's code."""
+    digests = digests or FileDigests()
     digest = hashlib.sha256(f"{MAGIC}/{FORMAT}".encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
+        digest.update(digests.digest(source))
     for folder in folders:
         digest.update(str(folder.resolve()).encode() + b"\0")
         for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if any(part.startswith(".") for part in relative.parts):
+                continue  # .git and other hidden folders are not knowledge (the loader agrees)
             if path.suffix.lower() in EXTENSIONS and path.is_file():
-                digest.update(str(path.relative_to(folder)).encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+                digest.update(str(relative).encode() + b"\0")
+                digest.update(digests.digest(path))
     return digest.hexdigest()
 
 

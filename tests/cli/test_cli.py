@@ -134,3 +134,21 @@ def test_bad_eval_file(tmp_path, data_dir):
     broken.write_text("{not json\n")
     out = run("eval", str(broken), data_dir=data_dir)
     assert out.returncode == 2 and "not a JSON object" in out.stderr
+
+
+def test_an_unexpected_failure_is_one_masked_log_event_not_a_raw_traceback(tmp_path):
+    secret = "xoxb-secret-token-123456"
+    env = {"SLACK_BOT_TOKEN": secret, "SLACK_APP_TOKEN": "xapp-1-another-secret",
+           "SLACK_API_URL": "http://127.0.0.1:9/api/", "BOT_LOG_JSON": "1"}  # nothing listens on port 9
+    out = run("slack", data_dir=tmp_path, env_extra=env)
+    assert out.returncode == 1
+    assert secret not in out.stdout + out.stderr and "xapp-1-another-secret" not in out.stdout + out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]  # services log JSON lines to stdout
+    failure = [e for e in events if e["level"] == "ERROR"]
+    assert len(failure) == 1 and "python -m bot slack failed" in failure[0]["message"]
+    assert "ConnectionRefusedError" in failure[0]["traceback"] and out.stderr == ""
+
+
+def test_settings_errors_are_one_line(tmp_path):
+    out = run("search", "anything", data_dir=tmp_path, env_extra={"BOT_RATE_LIMIT": "lots"})
+    assert out.returncode == 2 and out.stderr.strip() == "error: BOT_RATE_LIMIT must be a whole number"

@@ -95,3 +95,17 @@ def test_unwritable_cache_dir_still_answers(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         loaded = open_index([folder], blocker)
     assert loaded.index.passages and "could not write index cache" in caplog.text
+
+
+def test_fingerprint_follows_content_and_ignores_hidden_folders(tmp_path):
+    from bot.retrieval.cache import FileDigests, knowledge_fingerprint
+
+    folder = make_knowledge(tmp_path)
+    digests = FileDigests()
+    before = knowledge_fingerprint([folder], digests)
+    write(folder, ".git/objects/x.md", "not knowledge")
+    assert knowledge_fingerprint([folder], digests) == before
+    path = folder / "ep.md"
+    path.write_text(path.read_text().replace("tomatoes", "potatoes"))
+    changed = knowledge_fingerprint([folder], digests)
+    assert changed != before and changed == knowledge_fingerprint([folder])  # memo agrees with a fresh read
