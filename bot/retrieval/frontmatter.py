@@ -12,7 +12,6 @@ import yaml
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
 _MAX_STRAY_LINES = 3
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _TEMPLATE_KEYS = re.compile(r"^(title|short|season|episode|guests)\s*:.*(\{\{|\{%)", re.M)
 
 
@@ -54,7 +53,3 @@ def parse_front_matter(yaml_text: str) -> dict:
     if not isinstance(data, dict):
         raise FrontMatterError("front matter is not a YAML mapping")
     return data
-
-
-def has_placeholder(value: str) -> bool:
-    return bool(_PLACEHOLDER.search(value))
