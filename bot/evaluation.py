@@ -122,7 +122,8 @@ def evaluate(search, questions: list[dict], k: int) -> Report:
         result = search(question["question"], k)
         seconds = time.perf_counter() - began
         golds = gold_answers(question)
-        first_hit = next((rank for rank, hit in enumerate(result.hits[:k], 1)
-                          if any(is_hit(hit, g) for g in golds)), None)
+        # An abstaining bot shows no quote, so its closest moments cannot count as hits.
+        first_hit = None if result.abstained else next(
+            (rank for rank, hit in enumerate(result.hits[:k], 1) if any(is_hit(hit, g) for g in golds)), None)
         report.outcomes.append(QuestionOutcome(question, result, first_hit, seconds))
     return report
