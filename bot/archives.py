@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 RECORD_FILE = "archives.json"
 ARCHIVE_DIR = "archive"
+SYNC_LOCK = ".sync.lock"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -62,6 +63,17 @@ def record_archive(data_dir: Path, archive: SyncedArchive) -> None:
     archives.sort(key=lambda a: a.name)
     payload = {"archives": [asdict(a) for a in archives]}
     write_atomically(data_dir / RECORD_FILE, json.dumps(payload, indent=2) + "\n")
+
+
+def old_checkouts(data_dir: Path, name: str) -> list[Path]:
+    """Where a sync parks the previous checkout during its swap (`.<name>-old-<ns>-<pid>`), oldest first."""
+    prefix = f".{name}-old-"
+    parked = []
+    for path in (data_dir / ARCHIVE_DIR).glob(f"{prefix}*"):
+        stamp = path.name[len(prefix):].split("-")[0]
+        if stamp.isdigit():  # not another archive's folder whose name merely starts alike
+            parked.append((int(stamp), path))
+    return [path for _, path in sorted(parked)]
 
 
 def synced_folders(data_dir: Path) -> list[Path]:

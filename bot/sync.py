@@ -5,14 +5,15 @@ The checkout lives at `data_dir/archive/<name>` and is recorded in `archives.jso
 folder; their live reload notices the change. With `--path`, the checkout is sparse:
 only those folders exist in it.
 
-Whatever fails (bad URL, network, a rewritten history, a missing `--path`) leaves the
-previous checkout and record untouched, so the previous knowledge keeps serving:
-- a first sync, or one that changes repository, branch or paths, clones into a hidden
-  temporary folder, checks it, and swaps it in with two renames;
-- a routine sync fetches, verifies the paths exist and the update is a fast-forward,
-  and only then runs `git merge --ff-only` in place.
-Git runs as a subprocess without a shell, never prompts, and URLs are logged without
-credentials.
+Whatever fails (bad URL, network, a rewritten history, a missing `--path`, files that
+no longer load) leaves the previous checkout and record untouched, so the previous
+knowledge keeps serving. The live checkout is never changed in place (a reload in the
+middle of a merge would see half a tree): every new revision is cloned into a hidden
+sibling folder, checked (the paths exist, it is a fast-forward, at least one document
+loads), and swapped in with two renames. A routine update asks the remote for the
+branch head first and clones with `--reference` to the live checkout, so an unchanged
+archive costs one round trip and a changed one downloads only the new objects.
+Git runs as in gitcmd.py: no shell, no prompts, credentials never stored.
 """
 from __future__ import annotations
 
@@ -21,25 +22,20 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .archives import (ARCHIVE_DIR, SyncedArchive, archive_root, read_archives, record_archive,
-                       redact_url, valid_name)
+from .archives import (ARCHIVE_DIR, SYNC_LOCK, SyncedArchive, archive_root, old_checkouts,
+                       read_archives, record_archive, redact_url, valid_name)
 from .errors import UserError
+from .gitcmd import Auth, SyncError, auth_for, clean_url, git as _git
 
 log = logging.getLogger(__name__)
 
-GIT_TIMEOUT_SECONDS = 900
-_CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")  # user:token@ in a URL
-
-
-class SyncError(UserError):
-    """The sync did not happen; the previous checkout is still the one serving."""
+__all__ = ["SyncError", "SyncOutcome", "sync_archive", "resync_all", "clean_path", "name_from_url"]
 
 
 @dataclass(frozen=True)
@@ -59,19 +55,20 @@ def sync_archive(data_dir: Path, repo: str, branch: str | None = None, paths=(),
     name = name or name_from_url(repo)
     if not valid_name(name):
         raise SyncError(f"archive name {name!r} must be letters, digits, '.', '_' or '-' (use --name)")
+    auth, url = auth_for(repo), clean_url(repo)
     with _sync_lock(data_dir):
         _remove_leftovers(data_dir, name)
         root = archive_root(data_dir, name)
         current = _checkout_state(root)
         previous = current[2] if current else None
-        reuse = (current is not None and not fresh and current[0] == repo
+        reuse = (current is not None and not fresh and clean_url(current[0]) == url
                  and (branch is None or branch == current[1])
                  and paths == _recorded_paths(data_dir, name))
         if reuse:
-            action, branch, commit = _fast_forward(root, current[1], paths)
+            action, branch, commit = _update(root, url, current, paths, auth)
         else:
-            action, branch, commit = _clone_and_swap(root, repo, branch, paths)
-        archive = SyncedArchive(name, redact_url(repo), branch, paths, commit,
+            action, branch, commit = _clone_and_swap(root, url, branch, paths, auth)
+        archive = SyncedArchive(name, url, branch, paths, commit,
                                 time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         record_archive(data_dir, archive)
     log.info("archive %s %s at %s from %s", name, action, commit[:12], archive.repo)
@@ -107,36 +104,44 @@ def name_from_url(repo: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", tail).strip(".-") or "archive"
 
 
-def _fast_forward(root: Path, branch: str, paths: tuple[str, ...]) -> tuple[str, str, str]:
-    before = _git(["rev-parse", "HEAD"], root)
-    remote_ref = f"refs/remotes/origin/{branch}"
-    _git(["fetch", "--quiet", "--no-tags", "origin", f"+refs/heads/{branch}:{remote_ref}"], root)
-    target = _git(["rev-parse", "--verify", f"{remote_ref}^{{commit}}"], root)
+def _update(root: Path, url: str, current: tuple[str, str, str], paths, auth: Auth | None):
+    origin, branch, before = current
+    if origin != url:  # a checkout from before credentials were kept out of .git/config
+        _git(["remote", "set-url", "origin", url], root)
+    heads = _git(["ls-remote", "--heads", "--", url, f"refs/heads/{branch}"], root, auth=auth)
+    target = next((ln.split()[0] for ln in heads.splitlines() if ln.endswith(f"\trefs/heads/{branch}")), None)
+    if target is None:
+        raise SyncError(f"branch {branch} no longer exists in the repository")
     if target == before:
         return "unchanged", branch, before
-    _require_paths(root, target, paths, branch)
-    if _git(["merge-base", "--is-ancestor", before, target], root, check=False) is None:
-        raise SyncError(f"branch {branch} is not a fast-forward of the checked-out {before[:12]} "
-                        "(history was rewritten upstream); run sync again with --fresh to re-clone")
-    _git(["merge", "--ff-only", "--quiet", target], root)
-    return "updated", branch, target
+    _, _, commit = _clone_and_swap(root, url, branch, paths, auth, reference=root, before=before)
+    return "updated", branch, commit
 
 
-def _clone_and_swap(root: Path, repo: str, branch: str | None, paths) -> tuple[str, str, str]:
+def _clone_and_swap(root: Path, url: str, branch: str | None, paths, auth: Auth | None,
+                    reference: Path | None = None, before: str | None = None) -> tuple[str, str, str]:
+    """Clone into a hidden sibling, check it, swap it in; the live checkout is only renamed."""
     root.parent.mkdir(parents=True, exist_ok=True)
     incoming = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-incoming-"))
     try:
         args = ["clone", "--quiet", "--no-checkout"]
         if branch:
             args += ["--branch", branch]
-        if paths and ("://" in repo or "@" in repo):
+        if paths and ("://" in url or "@" in url):
             args.append("--filter=blob:none")  # fetch only the blobs the sparse paths need
-        _git([*args, "--", repo, str(incoming)], None)
+        if reference is not None:
+            # Objects the live checkout has aren't downloaded again; --dissociate copies them,
+            # so the new checkout doesn't depend on the old one, which is deleted after the swap.
+            args += ["--reference-if-able", str(reference), "--dissociate"]
+        _git([*args, "--", url, str(incoming)], None, auth=auth)
         branch = _git(["symbolic-ref", "--short", "HEAD"], incoming)
+        if before and _git(["merge-base", "--is-ancestor", before, "HEAD"], incoming, check=False) is None:
+            raise SyncError(f"branch {branch} is not a fast-forward of the checked-out {before[:12]} "
+                            "(history was rewritten upstream); run sync again with --fresh to re-clone")
         _require_paths(incoming, "HEAD", paths, branch)
         if paths:
             _git(["sparse-checkout", "set", "--no-cone", *(f"/{p}" for p in paths)], incoming)
-        _git(["checkout", "--quiet", branch], incoming)
+        _git(["checkout", "--quiet", branch], incoming, auth=auth)  # may fetch the blobs it needs
         commit = _git(["rev-parse", "HEAD"], incoming)
         _check_loadable(incoming)
         _swap(incoming, root)
@@ -146,11 +151,12 @@ def _clone_and_swap(root: Path, repo: str, branch: str | None, paths) -> tuple[s
 
 
 def _swap(incoming: Path, root: Path) -> None:
-    """Two renames: readers see the old checkout, then (a moment later) the new one."""
+    """Two renames: readers see the old checkout, then (a moment later) the new one. In
+    between the checkout is missing; live reload waits that out (archives.swapping_archives)."""
     if not root.exists():
         os.rename(incoming, root)
         return
-    old = root.parent / f".{root.name}-old-{os.getpid()}-{time.time_ns()}"
+    old = root.parent / f".{root.name}-old-{time.time_ns()}-{os.getpid()}"  # see archives.old_checkouts
     os.rename(root, old)
     try:
         os.rename(incoming, root)
@@ -195,7 +201,13 @@ def _recorded_paths(data_dir: Path, name: str) -> tuple[str, ...] | None:
 
 
 def _remove_leftovers(data_dir: Path, name: str) -> None:
-    """Temporary folders of a sync that was killed half-way."""
+    """Temporary folders of a sync that was killed half-way; one killed between the two
+    renames of a swap left no checkout, so the previous one is put back first."""
+    root = archive_root(data_dir, name)
+    if not root.exists():
+        for old in old_checkouts(data_dir, name)[-1:]:
+            os.rename(old, root)
+            log.warning("restored checkout %s left by an interrupted sync", root)
     for leftover in (data_dir / ARCHIVE_DIR).glob(f".{name}-*-*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
@@ -204,32 +216,9 @@ def _remove_leftovers(data_dir: Path, name: str) -> None:
 def _sync_lock(data_dir: Path):
     folder = data_dir / ARCHIVE_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".sync.lock", "w") as lock:
+    with open(folder / SYNC_LOCK, "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise SyncError("another sync is running on this data folder; try again later") from None
         yield
-
-
-def _git(args: list[str], cwd: Path | None, check: bool = True) -> str | None:
-    """Run git; its stripped stdout, or None (check=False) / SyncError on failure."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
-           "GIT_COMMITTER_NAME": "podcast-answer-bot", "GIT_COMMITTER_EMAIL": "bot@localhost"}
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=GIT_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise SyncError("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise SyncError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS} s") from None
-    if done.returncode == 0:
-        return done.stdout.strip()
-    if not check:
-        return None
-    raise SyncError(f"git {args[0]} failed: {_last_line(done.stderr)}")
-
-
-def _last_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("warning:")]
-    return _CREDENTIALS.sub(r"\1", lines[-1]) if lines else "no message"

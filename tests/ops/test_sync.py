@@ -78,8 +78,8 @@ def test_bad_url_later_keeps_the_previous_checkout(origin, data_dir, tmp_path):
 def test_network_error_keeps_the_previous_checkout(origin, data_dir, tmp_path):
     sync_archive(data_dir, str(origin.path), paths=PATHS)
     before, record = snapshot(archive_root(data_dir, "website")), read_archives(data_dir)
-    origin.path.rename(tmp_path / "unreachable")  # the remote vanishes: fetch fails
-    with pytest.raises(SyncError, match="git fetch failed"):
+    origin.path.rename(tmp_path / "unreachable")  # the remote vanishes: asking for its head fails
+    with pytest.raises(SyncError, match="git ls-remote failed: fatal: .* does not appear to be a git repository"):
         sync_archive(data_dir, str(origin.path), paths=PATHS)
     assert snapshot(archive_root(data_dir, "website")) == before and read_archives(data_dir) == record
 
@@ -152,3 +152,60 @@ def test_a_deleted_checkout_does_not_stop_the_bot(origin, data_dir, tmp_path):
     shutil.rmtree(archive_root(data_dir, "website"))
     settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "k")})
     assert settings.knowledge == (tmp_path / "k",)
+
+
+def break_every_episode(origin):
+    for path in (origin.path / "_podcast").glob("*.md"):
+        path.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")  # YAML error: skipped on load
+    return origin.commit("broken front matter")
+
+
+def test_an_update_that_loads_no_document_is_not_swapped_in(origin, data_dir, monkeypatch, capsys, tmp_path):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    root = archive_root(data_dir, "website")
+    before, record, head = snapshot(root), read_archives(data_dir), git(root, "rev-parse", "HEAD")
+    break_every_episode(origin)
+    with pytest.raises(SyncError, match="no usable knowledge"):
+        sync_archive(data_dir, str(origin.path), paths=PATHS)
+    assert snapshot(root) == before and git(root, "rev-parse", "HEAD") == head
+    assert read_archives(data_dir) == record
+    assert sorted(p.name for p in (data_dir / "archive").iterdir()) == [".sync.lock", "website"]
+    monkeypatch.setenv("BOT_DATA_DIR", str(data_dir))
+    (tmp_path / "sample").mkdir()
+    assert main(["sync", "--knowledge", str(tmp_path / "sample")]) == 1
+    [line] = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("failed: ")]  # logs share stdout
+    assert "no usable knowledge" in line
+
+
+def test_an_update_is_verified_beside_the_live_checkout_which_changes_only_by_rename(origin, data_dir, monkeypatch):
+    import bot.sync
+
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    root = archive_root(data_dir, "website")
+    before, checked = snapshot(root), []
+    real_check = bot.sync._check_loadable
+
+    def check(folder):  # a reload at this moment must still see the old tree, whole
+        checked.append((folder, snapshot(root)))
+        real_check(folder)
+
+    monkeypatch.setattr(bot.sync, "_check_loadable", check)
+    origin.add_episode("mlops-zoomcamp", 17, 8, ["Kubeflow pipelines for beginners."])
+    head = origin.commit("second episode")
+    assert sync_archive(data_dir, str(origin.path), paths=PATHS).action == "updated"
+    [(folder, live_during_check)] = checked
+    assert folder != root and folder.parent == root.parent and live_during_check == before
+    assert git(root, "rev-parse", "HEAD") == head and (root / "_podcast" / "mlops-zoomcamp.md").exists()
+    assert git(root, "status", "--porcelain") == ""
+    assert not (root / ".git" / "objects" / "info" / "alternates").exists()  # no tie to the deleted old one
+    assert git(root, "fsck", "--connectivity-only") is not None
+
+
+def test_a_sync_killed_between_the_renames_puts_the_previous_checkout_back(origin, data_dir):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    root = archive_root(data_dir, "website")
+    before = snapshot(root)
+    root.rename(root.parent / ".website-old-123-45")  # as _swap leaves it when killed there
+    assert sync_archive(data_dir, str(origin.path), paths=PATHS).action == "unchanged"
+    assert snapshot(root) == before
+    assert sorted(p.name for p in (data_dir / "archive").iterdir()) == [".sync.lock", "website"]
