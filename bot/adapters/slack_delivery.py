@@ -81,6 +81,18 @@ async def to_user(client: AsyncWebClient, user: str, message: SlackMessage, chan
     return False
 
 
+async def reply_privately(respond, client: AsyncWebClient, user: str, message: SlackMessage,
+                          channel: str | None = None, thread_ts: str | None = None, **extra) -> bool:
+    """A private reply to a command or click: the response_url, else an ephemeral message in
+    the channel, else a DM. An ERROR log line only when every route failed."""
+    if await respond_with(respond, message, **extra):
+        return True
+    if await to_user(client, user, message, channel, thread_ts, private=True):
+        return True
+    log.error("private reply to %s could not be delivered by any route", user)
+    return False
+
+
 async def report_failure(client: AsyncWebClient, user: str, ref: str, channel: str | None = None,
                          thread_ts: str | None = None, respond=None) -> None:
     """Tell the user, by whatever route still works, that their request failed."""

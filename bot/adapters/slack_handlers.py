@@ -59,16 +59,15 @@ class SlackHandlers:
             public = render(reply, question, shared_by=invocation.user_name)
             self.state.remember_answer(reply.answer_id, {"text": public.text, "blocks": public.blocks})
         message = render(reply, question, shareable=shareable)
-        if not await send.respond_with(respond, message):   # slash replies stay private
-            await send.to_user(client, user, message, command.get("channel_id"), private=True)
+        await send.reply_privately(respond, client, user, message, command.get("channel_id"))
 
     # ---- events -------------------------------------------------------------------
 
     async def on_mention(self, body: dict, event: dict, client, context) -> None:
         # Events are acknowledged by Bolt before this runs.
-        if _from_a_bot(event) or not self._first_time(body, event):
+        if _from_a_bot(event):
             return
-        await self._guarded(self._answer_event, event.get("user", ""), client=client, event=event,
+        await self._guarded(self._answer_once, event.get("user", ""), client=client, body=body, event=event,
                             channel=event.get("channel"), thread_ts=_thread_of(event), context=context)
 
     async def on_message(self, body: dict, event: dict, client, context) -> None:
@@ -76,13 +75,20 @@ class SlackHandlers:
             return   # edits, joins, bot posts (ours included): not questions
         is_dm = event.get("channel_type") == "im"
         mentions_bot = bool(context.bot_user_id) and f"<@{context.bot_user_id}" in event.get("text", "")
-        if not (is_dm or mentions_bot) or not self._first_time(body, event):
+        if not (is_dm or mentions_bot):
             return
         thread = event.get("thread_ts") if is_dm else _thread_of(event)
-        await self._guarded(self._answer_event, event["user"], client=client, event=event,
+        await self._guarded(self._answer_once, event["user"], client=client, body=body, event=event,
                             channel=event.get("channel"), thread_ts=thread, context=context)
 
-    async def _answer_event(self, event: dict, client, context) -> None:
+    async def _answer_once(self, body: dict, event: dict, client, context) -> None:
+        """De-duplicated inside the guard: a failing state store still gets the user a reply."""
+        if not self.state.first_time(*_event_keys(body, event)):
+            log.info("duplicate Slack event %s ignored", body.get("event_id"))
+            return
+        await self._answer_event(event, client, context)
+
+    async def _answer_event(self, event: dict, client, context) -> bool:
         user, channel = event["user"], event["channel"]
         is_dm = event.get("channel_type") == "im" or channel.startswith("D")
         thread = event.get("thread_ts") if is_dm else _thread_of(event)
@@ -96,6 +102,8 @@ class SlackHandlers:
         message = render(reply)
         if not await send.to_user(client, user, message, channel, thread, private=private):
             log.error("answer to %s in %s could not be delivered by any route", user, channel)
+            return False
+        return True
 
     # ---- interactivity ----------------------------------------------------------------
 
@@ -106,18 +114,20 @@ class SlackHandlers:
 
     async def _share(self, action: dict, body: dict, respond, client) -> None:
         stored = self.state.recall_answer(action.get("value", ""))
+        channel = _channel_of(body)
         if stored is None:
-            await send.respond_with(respond, text_message("That answer has expired; please ask again."),
-                                    replace_original=False)
+            await send.reply_privately(respond, client, body["user"]["id"],
+                                       text_message("That answer has expired; please ask again."), channel,
+                                       replace_original=False)
             return
         message = SlackMessage(text=stored["text"], blocks=stored["blocks"])
-        channel = (body.get("channel") or {}).get("id", "")
         if await send.post(client, channel, message):
             await send.respond_with(respond, text_message("Shared."), delete_original=True)
         elif not await send.respond_with(respond, message, "in_channel", replace_original=False):
             # Neither the bot (not a member?) nor the response_url could post: say so privately.
-            await send.respond_with(respond, text_message(
-                "I couldn't post in this channel. Invite me with /invite and try again."), replace_original=False)
+            await send.reply_privately(respond, client, body["user"]["id"], text_message(
+                "I couldn't post in this channel. Invite me with /invite and try again."), channel,
+                replace_original=False)
 
     async def on_feedback(self, ack, action: dict, body: dict, respond, client) -> None:
         await ack()
@@ -129,7 +139,8 @@ class SlackHandlers:
         async with self._core_slots:
             reply = await asyncio.to_thread(self.core.feedback, PLATFORM, body["user"]["id"],
                                             action.get("value", ""), helpful)
-        await send.respond_with(respond, render(reply), replace_original=False)
+        await send.reply_privately(respond, client, body["user"]["id"], render(reply), _channel_of(body),
+                                   _thread_of_container(body), replace_original=False)
 
     async def on_pin_shortcut(self, ack, shortcut: dict, respond, client, context) -> None:
         await ack()
@@ -140,16 +151,19 @@ class SlackHandlers:
         message, user = shortcut.get("message") or {}, shortcut["user"]
         answer_id = answer_id_of(message)
         ours = not context.bot_id or message.get("bot_id") == context.bot_id
+        channel = _channel_of(shortcut)
         if not answer_id or not ours:
-            await send.respond_with(respond, text_message("Use “Pin as answer” on an answer posted by the bot."))
+            await send.reply_privately(respond, client, user["id"],
+                                       text_message("Use “Pin as answer” on an answer posted by the bot."),
+                                       channel, message.get("thread_ts"))
             return
         invocation = Invocation(
             platform=PLATFORM, user_id=user["id"], user_name=user.get("username") or user.get("name") or user["id"],
-            channel_id=(shortcut.get("channel") or {}).get("id", ""), command="pin",
+            channel_id=channel, command="pin",
             thread_id=message.get("thread_ts"), message_id=message.get("ts"),
             is_moderator=await self._is_moderator(client, user["id"], True), options={"answer_id": answer_id})
         reply = await self._call_core(invocation)
-        await send.respond_with(respond, render(reply))
+        await send.reply_privately(respond, client, user["id"], render(reply), channel, message.get("thread_ts"))
 
     async def on_unexpected_error(self, error: Exception, body: dict) -> None:
         # Bolt's global handler: only reached for failures outside our listeners' guard.
@@ -180,14 +194,6 @@ class SlackHandlers:
         # Only moderator commands pay for the Web API lookups.
         return await self.moderators.is_moderator(client, user) if needed else False
 
-    def _first_time(self, body: dict, event: dict) -> bool:
-        keys = (f"event:{body.get('event_id', '')}" if body.get("event_id") else "",
-                f"msg:{event.get('channel', '')}:{event.get('ts', '')}" if event.get("ts") else "")
-        fresh = self.state.first_time(*keys)
-        if not fresh:
-            log.info("duplicate Slack event %s ignored", body.get("event_id"))
-        return fresh
-
 
 def answer_id_of(message: dict) -> str | None:
     """The answer id the renderer put in a block_id or a feedback button value."""
@@ -199,6 +205,21 @@ def answer_id_of(message: dict) -> str | None:
             if isinstance(element, dict) and element.get("action_id") == HELPFUL and element.get("value"):
                 return element["value"]
     return None
+
+
+def _event_keys(body: dict, event: dict) -> tuple[str, ...]:
+    """The event id (retries), and the channel + message ts (a mention also comes as `message`)."""
+    return (f"event:{body.get('event_id', '')}" if body.get("event_id") else "",
+            f"msg:{event.get('channel', '')}:{event.get('ts', '')}" if event.get("ts") else "")
+
+
+def _channel_of(body: dict) -> str:
+    return (body.get("channel") or {}).get("id", "")
+
+
+def _thread_of_container(body: dict) -> str | None:
+    """The thread of the message a button was clicked on, when it was in one."""
+    return (body.get("container") or {}).get("thread_ts") or (body.get("message") or {}).get("thread_ts")
 
 
 def _from_a_bot(event: dict) -> bool:

@@ -82,7 +82,7 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method]
 
     def posts(self) -> list[Call]:
-        """Everything that put a message in front of someone (any route)."""
+        """Everything that tried to put a message in front of someone (any route)."""
         return [c for c in self.calls if c.method in ("chat.postMessage", "chat.postEphemeral", "response_url")]
 
     async def wait_for(self, predicate, timeout: float = 5.0):
@@ -141,8 +141,12 @@ class FakeSlack:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await request.json()
-        self.answered_paths.add(request.match_info["rid"])
         await self._record(Call("response_url", params, path=request.match_info["rid"]))
+        failures = self._failures.get("response_url")
+        if failures:   # e.g. fail("response_url", "expired_url", status=404): nothing was shown
+            failure = failures.pop(0)
+            return web.Response(text=failure["error"], status=failure["status"])
+        self.answered_paths.add(request.match_info["rid"])
         return web.Response(text="ok")
 
     # ---- Socket Mode ----------------------------------------------------------------
