@@ -83,10 +83,15 @@ class SlackHandlers:
 
     async def _answer_once(self, body: dict, event: dict, client, context) -> None:
         """De-duplicated inside the guard: a failing state store still gets the user a reply."""
-        if not self.state.first_time(*_event_keys(body, event)):
+        keys = _event_keys(body, event)
+        if not self.state.claim(*keys):
             log.info("duplicate Slack event %s ignored", body.get("event_id"))
             return
-        await self._answer_event(event, client, context)
+        try:
+            if await self._answer_event(event, client, context):
+                self.state.mark_answered(*keys)   # only now is a retry of this event a duplicate
+        finally:
+            self.state.release(*keys)
 
     async def _answer_event(self, event: dict, client, context) -> bool:
         user, channel = event["user"], event["channel"]
