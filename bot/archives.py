@@ -76,6 +76,13 @@ def old_checkouts(data_dir: Path, name: str) -> list[Path]:
     return [path for _, path in sorted(parked)]
 
 
+def swapping_archives(data_dir: Path) -> list[str]:
+    """Recorded archives caught between the two renames of a swap: the checkout is missing
+    and the previous one is parked beside it. (A checkout deleted by hand has no parked copy.)"""
+    return [a.name for a in read_archives(data_dir) if valid_name(a.name)
+            and not archive_root(data_dir, a.name).is_dir() and old_checkouts(data_dir, a.name)]
+
+
 def synced_folders(data_dir: Path) -> list[Path]:
     """Checkouts that exist: a deleted one must not stop the bot from starting."""
     roots = [archive_root(data_dir, a.name) for a in read_archives(data_dir) if valid_name(a.name)]

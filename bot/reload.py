@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .archives import knowledge_folders
+from .archives import knowledge_folders, swapping_archives
 from .retrieval.cache import knowledge_fingerprint
 from .retrieval.service import open_index
 
@@ -149,6 +149,11 @@ def watcher_for(settings, handle, on_swap: Iterable[Callable] = ()) -> Knowledge
     configured = settings.configured_knowledge or settings.knowledge
 
     def folders() -> tuple[Path, ...]:
+        # Mid-swap an archive's checkout is missing for a moment; rebuilding then would
+        # serve without it. Wait (check_once treats this like a file vanishing mid-walk).
+        swapping = swapping_archives(settings.data_dir)
+        if swapping:
+            raise FileNotFoundError(f"archive {', '.join(swapping)} is being swapped by a sync")
         return knowledge_folders(configured, settings.data_dir)
 
     return KnowledgeWatcher(handle, folders, settings.cache_dir,

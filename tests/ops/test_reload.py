@@ -5,10 +5,12 @@ import asyncio
 import logging
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from bot import reload as reload_module
+from bot.archives import archive_root
 from bot.config import Settings
 from bot.knowledge_handle import KnowledgeHandle
 from bot.reload import KnowledgeWatcher, watcher_for
@@ -157,6 +159,55 @@ def test_a_running_bot_learns_a_newly_synced_archive(tmp_path, knowledge):
     assert watcher.check_once() is not None
     assert top_doc(handle, "kubeflow pipelines") == "kubeflow"
     assert top_doc(handle, "omdena volunteering") == "volunteering"  # configured folder still there
+
+
+def synced_bot(tmp_path, knowledge):
+    """A bot serving the configured folder plus a synced archive; its watcher primed."""
+    data_dir = tmp_path / "data"
+    origin = ArchiveRepo(tmp_path / "website")
+    origin.add_episode("kubeflow", 17, 8, NEW)
+    origin.commit()
+    sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
+    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
+    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
+    watcher = watcher_for(settings, handle)
+    watcher.prime()
+    return origin, data_dir, handle, watcher
+
+
+def test_a_reload_between_the_renames_of_a_swap_keeps_the_archive(tmp_path, knowledge, monkeypatch):
+    import os
+
+    import bot.sync
+
+    origin, data_dir, handle, watcher = synced_bot(tmp_path, knowledge)
+    root = archive_root(data_dir, "website")
+    real_rename, during = os.rename, []
+
+    def rename(source, target):
+        real_rename(source, target)
+        if Path(source) == root:  # the live checkout was just parked: the gap before the new one
+            during.append((watcher.check_once(), top_doc(handle, "kubeflow pipelines")))
+
+    monkeypatch.setattr(bot.sync.os, "rename", rename)
+    origin.add_episode("volunteering-again", 17, 9, ["Mentoring juniors through community projects."])
+    origin.commit()
+    assert sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people")).action == "updated"
+    assert during == [(None, "kubeflow")] and handle.generation == 0  # no rebuild without the archive
+    monkeypatch.undo()
+    assert watcher.check_once() is not None  # after the swap: the new revision, archive and all
+    assert top_doc(handle, "mentoring juniors community") == "volunteering-again"
+    assert top_doc(handle, "kubeflow pipelines") == "kubeflow"
+
+
+def test_a_checkout_deleted_by_hand_is_dropped_on_reload(tmp_path, knowledge):
+    import shutil
+
+    _, data_dir, handle, watcher = synced_bot(tmp_path, knowledge)
+    shutil.rmtree(archive_root(data_dir, "website"))  # nothing parked: not a swap, don't wait for it
+    assert watcher.check_once() is not None
+    assert top_doc(handle, "kubeflow pipelines") is None
+    assert top_doc(handle, "omdena volunteering") == "volunteering"
 
 
 def test_reload_interval_comes_from_the_environment(tmp_path):
