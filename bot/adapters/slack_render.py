@@ -83,7 +83,10 @@ def render(reply: Reply, question: str | None = None, shareable: bool = False,
     if reply.kind in (models.ANSWER, models.PINNED) and reply.answer is not None:
         body = _answer_blocks(reply, shareable)
     elif reply.kind == models.EPISODE and reply.episode is not None:
-        body = _episode_blocks(reply.episode)
+        # Notes head the card: an announcement's "New episode!" lives there (the fallback
+        # text is not shown when there are blocks).
+        notes = [_context([f"*{escape(n)}*" for n in reply.notes])] if reply.notes else []
+        body = notes + _episode_blocks(reply.episode)
     elif reply.kind in (models.NOT_FOUND, models.EPISODES) and reply.suggestions:
         body = _suggestion_blocks(reply)
     else:
