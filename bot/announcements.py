@@ -9,6 +9,9 @@ and not retried, because a timeout can't tell us whether the platform already sh
 
 The first time a platform is seen, the current newest episode is recorded without
 posting, so a fresh install (or a newly configured channel) does not announce old news.
+The same holds for a new source: when a knowledge folder joins (typically the first sync
+of an archive), its newest episode raises the mark silently. Only an episode arriving in
+a source already known is news. A source is the knowledge folder a document's file is in.
 
 Platform-neutral: posters are async callables taking a `Reply` (kind `episode`, the card
 in `reply.episode`), supplied by the adapters' run modules.
@@ -17,11 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Awaitable, Callable, Mapping
+from typing import Awaitable, Callable, Iterable, Mapping, NamedTuple
 
 from .models import EPISODE, Reply
 from .retrieval.episodes_query import newest_episode
@@ -33,7 +37,7 @@ POST_TIMEOUT_SECONDS = 60
 
 Poster = Callable[[Reply], Awaitable[object]]
 
-FIRST_RUN, CLAIMED, ALREADY_SEEN = "first-run", "claimed", "already-seen"
+FIRST_RUN, CLAIMED, NEW_SOURCE, ALREADY_SEEN = "first-run", "claimed", "new-source", "already-seen"
 
 _MIGRATIONS = (
     """
@@ -46,7 +50,22 @@ _MIGRATIONS = (
         status TEXT NOT NULL,          -- baseline | posting | posted | failed
         error TEXT, PRIMARY KEY (platform, doc_id));
     """,
+    """
+    CREATE TABLE known_sources (
+        platform TEXT NOT NULL, source TEXT NOT NULL, seen_at TEXT NOT NULL,
+        PRIMARY KEY (platform, source));
+    """,
 )
+
+
+class Seen(NamedTuple):
+    doc_id: str
+    season: int
+    episode: int
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return self.season, self.episode
 
 
 class AnnouncementLog:
@@ -62,23 +81,39 @@ class AnnouncementLog:
     def close(self) -> None:
         self._db.close()
 
-    def claim(self, platform: str, doc_id: str, season: int, episode: int) -> str:
-        """Atomically decide whether this process announces this episode on this platform."""
+    def claim(self, platform: str, newest: Mapping[str | None, Seen]) -> tuple[str, Seen | None]:
+        """Atomically decide what this process announces on this platform.
+
+        `newest` is each source's newest episode (source None: a document outside every
+        known folder, treated as a known source). Returns the decision and the episode."""
         with self._transaction():
             row = self._db.execute("SELECT season, episode FROM newest_seen WHERE platform = ?",
                                    (platform,)).fetchone()
-            done = self._db.execute("SELECT 1 FROM announcements WHERE platform = ? AND doc_id = ?",
-                                    (platform, doc_id)).fetchone()
-            if row is not None and ((season, episode) <= tuple(row) or done):
-                return ALREADY_SEEN
-            self._db.execute(
-                "INSERT INTO newest_seen VALUES (?, ?, ?, ?, ?) ON CONFLICT(platform) DO UPDATE SET "
-                "doc_id = excluded.doc_id, season = excluded.season, episode = excluded.episode, "
-                "seen_at = excluded.seen_at", (platform, doc_id, season, episode, _now()))
-            status = "baseline" if row is None else "posting"
-            self._db.execute("INSERT OR REPLACE INTO announcements VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                             (platform, doc_id, season, episode, _now(), status))
-            return FIRST_RUN if row is None else CLAIMED
+            known = {r[0] for r in self._db.execute("SELECT source FROM known_sources WHERE platform = ?",
+                                                    (platform,))}
+            present = {source for source in newest if source is not None}
+            if not known:  # first run, or a mark from before sources were recorded: all known now
+                known = present
+            self._db.executemany("INSERT OR IGNORE INTO known_sources VALUES (?, ?, ?)",
+                                 [(platform, source, _now()) for source in present])
+            quiet = max((v for k, v in newest.items() if k is not None and k not in known),
+                        key=lambda v: v.rank, default=None)
+            news = max((v for k, v in newest.items() if k is None or k in known),
+                       key=lambda v: v.rank, default=None)
+            if row is None:
+                first = max(filter(None, (quiet, news)), key=lambda v: v.rank)
+                self._record(platform, first, "baseline")
+                return FIRST_RUN, first
+            mark = tuple(row)
+            if news is not None and news.rank > mark and not self._announced(platform, news.doc_id):
+                if quiet is not None and quiet.rank > news.rank:
+                    self._record(platform, quiet, "baseline")
+                self._record(platform, news, "posting", move_mark=quiet is None or news.rank >= quiet.rank)
+                return CLAIMED, news
+            if quiet is not None and quiet.rank > mark:
+                self._record(platform, quiet, "baseline")
+                return NEW_SOURCE, quiet
+            return ALREADY_SEEN, None
 
     def finish(self, platform: str, doc_id: str, error: str | None = None) -> None:
         with self._lock:
@@ -89,6 +124,19 @@ class AnnouncementLog:
         row = self._db.execute("SELECT status FROM announcements WHERE platform = ? AND doc_id = ?",
                                (platform, doc_id)).fetchone()
         return row[0] if row else None
+
+    def _record(self, platform: str, seen: Seen, status: str, move_mark: bool = True) -> None:
+        if move_mark:
+            self._db.execute(
+                "INSERT INTO newest_seen VALUES (?, ?, ?, ?, ?) ON CONFLICT(platform) DO UPDATE SET "
+                "doc_id = excluded.doc_id, season = excluded.season, episode = excluded.episode, "
+                "seen_at = excluded.seen_at", (platform, *seen, _now()))
+        self._db.execute("INSERT OR REPLACE INTO announcements VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                         (platform, *seen, _now(), status))
+
+    def _announced(self, platform: str, doc_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM announcements WHERE platform = ? AND doc_id = ?",
+                                (platform, doc_id)).fetchone() is not None
 
     def _migrate(self) -> None:
         with self._transaction():
@@ -103,22 +151,28 @@ class AnnouncementLog:
 
 
 class Announcer:
-    def __init__(self, store: AnnouncementLog, posters: Mapping[str, Poster]) -> None:
+    def __init__(self, store: AnnouncementLog, posters: Mapping[str, Poster],
+                 sources: Callable[[], Iterable[Path]] = tuple) -> None:
         self.store = store
         self.posters = dict(posters)
+        self.sources = sources  # the knowledge folders, synced archives included
 
     async def consider(self, documents) -> list[str]:
         """Announce the newest episode where it is new; the platforms posted to."""
-        newest = newest_episode(list(documents))
-        if newest is None:
+        by_source = newest_by_source(documents, list(self.sources()))
+        if not by_source:
             return []
+        marks = {source: Seen(d.doc_id, d.season, d.episode) for source, d in by_source.items()}
+        docs = {d.doc_id: d for d in by_source.values()}
         posted = []
         for platform, post in self.posters.items():
-            decision = await asyncio.to_thread(self.store.claim, platform, newest.doc_id,
-                                               newest.season, newest.episode)
+            decision, seen = await asyncio.to_thread(self.store.claim, platform, marks)
             if decision == FIRST_RUN:
-                log.info("announcements on %s start after %s (recorded, not posted)", platform, newest.code)
-            elif decision == CLAIMED and await self._post(platform, post, newest):
+                log.info("announcements on %s start after %s (recorded, not posted)", platform, docs[seen.doc_id].code)
+            elif decision == NEW_SOURCE:
+                log.info("announcements on %s: %s came with new knowledge (recorded, not posted)",
+                         platform, docs[seen.doc_id].code)
+            elif decision == CLAIMED and await self._post(platform, post, docs[seen.doc_id]):
                 posted.append(platform)
         return posted
 
@@ -149,8 +203,26 @@ def announcement(doc) -> Reply:
                  notes=("New episode!",))
 
 
-def open_announcer(data_dir: Path, posters: Mapping[str, Poster]) -> Announcer:
-    return Announcer(AnnouncementLog(data_dir / DATABASE_FILE), posters)
+def open_announcer(data_dir: Path, posters: Mapping[str, Poster],
+                   sources: Callable[[], Iterable[Path]] = tuple) -> Announcer:
+    return Announcer(AnnouncementLog(data_dir / DATABASE_FILE), posters, sources)
+
+
+def newest_by_source(documents, folders: list[Path]) -> dict[str | None, object]:
+    """Each source's newest episode; the source is the innermost folder holding the file
+    (None when no folder does), named by its resolved path."""
+    prefixes = []
+    for folder in folders:
+        for spelling in {str(folder), os.path.abspath(folder), str(Path(folder).resolve())}:
+            prefixes.append((spelling.rstrip(os.sep) + os.sep, str(Path(folder).resolve())))
+    prefixes.sort(key=lambda p: len(p[0]), reverse=True)  # innermost first
+    groups: dict[str | None, list] = {}
+    for doc in documents:
+        path = os.path.abspath(doc.path) if doc.path else ""
+        source = next((name for prefix, name in prefixes if path.startswith(prefix)), None)
+        groups.setdefault(source, []).append(doc)
+    newest = {source: newest_episode(docs) for source, docs in groups.items()}
+    return {source: doc for source, doc in newest.items() if doc is not None}
 
 
 class _Immediate:

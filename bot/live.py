@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from .announcements import Announcer, Poster, open_announcer
+from .archives import archive_root, read_archives
 from .reload import KnowledgeWatcher, watcher_for
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,12 @@ class LiveKnowledge:
 
 
 async def start_live_knowledge(settings, handle, posters: Mapping[str, Poster]) -> LiveKnowledge:
-    announcer = open_announcer(settings.data_dir, posters) if posters else None
+    configured = settings.configured_knowledge or settings.knowledge
+
+    def sources():  # recorded archives count even while a sync swaps their checkout
+        return [*configured, *(archive_root(settings.data_dir, a.name) for a in read_archives(settings.data_dir))]
+
+    announcer = open_announcer(settings.data_dir, posters, sources) if posters else None
     watcher = watcher_for(settings, handle, on_swap=[announcer.on_swap] if announcer else [])
     await asyncio.to_thread(watcher.prime)
     if announcer is not None:

@@ -121,3 +121,50 @@ async def test_a_sync_seen_by_live_reload_is_announced_once(tmp_path, data_dir):
     await live.announcer.on_swap(index)  # a second reload of the same knowledge: no repeat
     assert [r.episode.code for r in slack.replies] == ["s17e08"]
     await live.stop()
+
+
+async def test_the_first_sync_of_an_archive_is_not_news_its_next_episode_is(tmp_path, data_dir):
+    write_episode(tmp_path / "sample", "an-old-one", 1, 1, ["An early episode."])
+    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
+                                  "BOT_RELOAD_SECONDS": "0"})
+    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
+    slack, discord = Recorder(), Recorder()
+    live = await start_live_knowledge(settings, handle, {"slack": slack, "discord": discord})  # records s01e01
+    origin = ArchiveRepo(tmp_path / "website")
+    origin.add_episode("volunteering", 17, 6, ["Volunteering with Omdena helped my career."])
+    origin.add_episode("months-old", 17, 7, ["Released long before the bot knew the archive."])
+    origin.commit()
+    sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
+    await live.announcer.on_swap(await asyncio.to_thread(live.watcher.check_once))
+    assert slack.replies == discord.replies == []  # the archive's newest is old news
+    assert live.announcer.store.status("slack", "months-old") == "baseline"
+
+    origin.add_episode("kubeflow", 17, 8, ["Kubeflow pipelines orchestrate training."])
+    origin.commit()
+    sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
+    index = await asyncio.to_thread(live.watcher.check_once)
+    await live.announcer.on_swap(index)
+    await live.announcer.on_swap(index)
+    assert [r.episode.code for r in slack.replies] == [r.episode.code for r in discord.replies] == ["s17e08"]
+    await live.stop()
+
+
+async def test_a_new_source_with_a_newer_episode_than_the_news_is_still_quiet(tmp_path, data_dir):
+    sample, archive = tmp_path / "sample", tmp_path / "archive"
+    folders = [sample]
+    write_episode(sample, "one", 1, 1, ["An early episode."])
+    slack = Recorder()
+    announcer = open_announcer(data_dir, {"slack": slack}, lambda: list(folders))
+    docs = lambda: open_index(list(folders), None).index.documents.values()  # noqa: E731
+    await announcer.consider(docs())
+    write_episode(sample, "two", 1, 2, ["A second sample episode."])  # news in a known source...
+    write_episode(archive, "much-later", 20, 1, ["Old news from a new folder."])  # ...and a new source
+    folders.append(archive)
+    assert await announcer.consider(docs()) == ["slack"]
+    assert [r.episode.code for r in slack.replies] == ["s01e02"]
+    assert announcer.store.status("slack", "much-later") == "baseline"
+    write_episode(archive, "after-that", 20, 2, ["Really new."])
+    assert await announcer.consider(docs()) == ["slack"]
+    write_episode(sample, "three", 1, 3, ["Below the mark now."])
+    assert await announcer.consider(docs()) == []
+    assert [r.episode.code for r in slack.replies] == ["s01e02", "s20e02"]
