@@ -180,8 +180,16 @@ class PodcastBot(discord.Client):
         kwargs = _send_kwargs(rendered)
         try:
             await message.reply(**kwargs, mention_author=False)
+            return
         except discord.HTTPException as exc:
-            log.error("could not reply to message %s in %s: %s %s", message.id, message.channel.id,
+            # E.g. the question was deleted meanwhile, or no Read Message History: a reply
+            # needs the original; a plain message in the same channel does not.
+            log.warning("could not reply to message %s in %s (%s %s); sending to the channel instead",
+                        message.id, message.channel.id, exc.status, exc.text)
+        try:
+            await message.channel.send(**kwargs)
+        except discord.HTTPException as exc:
+            log.error("could not answer message %s in %s: %s %s", message.id, message.channel.id,
                       exc.status, exc.text)
 
     # --- sending ---------------------------------------------------------------------------------
@@ -201,18 +209,26 @@ class PodcastBot(discord.Client):
     async def deliver(self, interaction: discord.Interaction, rendered: DiscordMessage) -> None:
         """The follow-up of a deferred interaction."""
         public_defer = interaction.extras.get("public_defer")
+        if rendered.ephemeral and public_defer:
+            await self._delete_thinking(interaction)
+        private = rendered.ephemeral or not public_defer
         try:
-            if rendered.ephemeral and public_defer:
-                # The first follow-up inherits the deferred message's visibility; remove the
-                # public "thinking…" message so the private reply really is private.
-                await interaction.delete_original_response()
-                interaction.extras["public_defer"] = False
-            private = rendered.ephemeral or not public_defer
             await interaction.followup.send(**_send_kwargs(rendered), ephemeral=private)
         except discord.NotFound:
             log.error("interaction %s expired before the reply was sent", interaction.id)
         except discord.HTTPException as exc:
             log.error("could not send the reply to interaction %s: %s %s", interaction.id, exc.status, exc.text)
+
+    async def _delete_thinking(self, interaction: discord.Interaction) -> None:
+        """The first follow-up inherits the deferred message's visibility; remove the public
+        "thinking…" message so a private reply really is private. A failed delete is only
+        logged: the reply is still sent (then in place of the public message)."""
+        interaction.extras["public_defer"] = False   # the next follow-up consumes it either way
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException as exc:
+            log.warning("could not delete the public 'thinking' message of interaction %s (%s %s); "
+                        "the private reply replaces it", interaction.id, exc.status, exc.text)
 
     async def send_private(self, interaction: discord.Interaction, rendered: DiscordMessage) -> None:
         """A short private message, whether or not the interaction was answered already."""

@@ -89,6 +89,7 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.failures: dict[tuple[str, str], tuple[int, dict]] = {}   # (method, path regex) -> reply
+        self._fail_next: list[tuple[str, str, int, dict]] = []          # one-shot failures, in order
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
@@ -123,6 +124,10 @@ class FakeDiscord:
     def next_id(self) -> int:
         return next(self._ids)
 
+    def fail_next(self, method: str, pattern: str, status: int, reply: dict) -> None:
+        """Only the next matching request fails (e.g. a reply fails, the plain send after it works)."""
+        self._fail_next.append((method, pattern, status, reply))
+
     # --- waiting -----------------------------------------------------------------------
     def find(self, method: str, pattern: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
@@ -148,6 +153,10 @@ class FakeDiscord:
         async with self._changed:
             self.requests.append(record)
             self._changed.notify_all()
+        for i, (method, pattern, status, reply) in enumerate(self._fail_next):
+            if method == request.method and re.fullmatch(pattern, path):
+                del self._fail_next[i]
+                return _json(reply, status)
         for (method, pattern), (status, reply) in self.failures.items():
             if method == request.method and re.fullmatch(pattern, path):
                 return _json(reply, status)
