@@ -18,7 +18,7 @@ from discord import app_commands
 from bot.models import ERROR, REFUSED, Invocation, Reply
 
 from .discord_commands import register_commands
-from .discord_parsing import (answer_id_from_custom_ids, is_moderator, mention_request,
+from .discord_parsing import (answer_id_from_custom_ids, is_moderator, mention_request, moderator_role_ids,
                               question_hint, timed_youtube_link)
 from .discord_render import (DiscordMessage, answer_id_from_footer, error_message, no_mentions,
                              render)
@@ -51,7 +51,7 @@ class PodcastBot(discord.Client):
         options.setdefault("allowed_mentions", no_mentions())
         super().__init__(**options)
         self.core = core
-        self.moderator_roles = tuple(moderator_roles)
+        self.moderator_roles = moderator_role_ids(moderator_roles)   # ids only; a name is refused
         self.episode_titles = episode_titles or (lambda: [])
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self.on_app_command_error
@@ -257,8 +257,7 @@ class PodcastBot(discord.Client):
     def _is_moderator(self, interaction: discord.Interaction) -> bool:
         """Checked on every use: the permissions come with the interaction, resolved for this channel."""
         roles = getattr(interaction.user, "roles", [])
-        return is_moderator(interaction.permissions.manage_messages, (r.id for r in roles),
-                            (r.name for r in roles), self.moderator_roles)
+        return is_moderator(interaction.permissions.manage_messages, (r.id for r in roles), self.moderator_roles)
 
 
 def _send_kwargs(rendered: DiscordMessage) -> dict:

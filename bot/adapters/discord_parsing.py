@@ -9,6 +9,7 @@ import re
 from typing import Callable, Iterable
 
 from bot.command_table import COMMAND_NAMES
+from bot.errors import UserError
 
 # Commands a mention may start with ("@bot latest"); moderator commands stay slash-only
 # because a plain message carries no channel permissions to check.
@@ -64,15 +65,28 @@ def answer_id_from_custom_ids(custom_ids: Iterable[str | None]) -> str | None:
     return None
 
 
-def is_moderator(manage_messages: bool, role_ids: Iterable[int], role_names: Iterable[str],
-                 configured: Iterable[str]) -> bool:
-    """Manage Messages in this channel, or one of the configured roles (by id or name)."""
+def is_moderator(manage_messages: bool, role_ids: Iterable[int], moderator_roles: Iterable[int]) -> bool:
+    """Manage Messages in this channel, or one of the configured moderator role ids.
+
+    Never by role name: anyone allowed to create or rename a role could take a
+    moderator's name (or even the id's digits as a name)."""
     if manage_messages:
         return True
-    wanted = {c.strip().lower() for c in configured if c.strip()}
-    if not wanted:
-        return False
-    return any(str(r) in wanted for r in role_ids) or any(n.lower() in wanted for n in role_names)
+    wanted = set(moderator_roles)
+    return bool(wanted) and any(r in wanted for r in role_ids)
+
+
+def moderator_role_ids(configured: Iterable[str]) -> frozenset[int]:
+    """DISCORD_MODERATOR_ROLES as ids; a name is refused at start rather than ignored."""
+    ids = set()
+    for item in (c.strip() for c in configured):
+        if not item:
+            continue
+        if not item.isdigit():
+            raise UserError(f"DISCORD_MODERATOR_ROLES takes role ids, not names (got {item!r}); "
+                            "Developer Mode > right-click the role > Copy Role ID")
+        ids.add(int(item))
+    return frozenset(ids)
 
 
 def episode_choices(titles: Iterable[tuple[str, str | None]], current: str) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ import yarl
 
 sys.path.insert(0, str(Path(__file__).parent))  # helper modules beside the tests
 
-from fake_discord import FakeDiscord  # noqa: E402
+from fake_discord import MOD_ROLE, FakeDiscord  # noqa: E402
 
 from bot.adapters.discord_bot import PodcastBot  # noqa: E402
 from bot.adapters.discord_parsing import titles_from_knowledge  # noqa: E402
@@ -22,7 +22,6 @@ from bot.config import DEFAULT_KNOWLEDGE, Settings  # noqa: E402
 from bot.wiring import build_core  # noqa: E402
 
 WATCHED_LOGGERS = ("discord", "asyncio", "bot")
-MODERATOR_ROLE_NAME = "Podcast mods"
 
 # A tiny episode in the DataTalks.Club format whose transcript tries to ping everyone
 # and to smuggle markdown into the answer.
@@ -105,7 +104,7 @@ def settings(tmp_path) -> Settings:
     extra.mkdir()
     (extra / "mentions-and-markdown.md").write_text(PRANK_EPISODE, encoding="utf-8")
     return Settings(knowledge=(DEFAULT_KNOWLEDGE, extra), data_dir=tmp_path / "data",
-                    discord_moderator_roles=(MODERATOR_ROLE_NAME,))
+                    discord_moderator_roles=(str(MOD_ROLE),))
 
 
 @pytest.fixture

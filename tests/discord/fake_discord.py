@@ -23,6 +23,7 @@ CHANNEL_ID = 900000000000000020
 THREAD_ID = 900000000000000021
 EVERYONE_ROLE = GUILD_ID            # Discord: the @everyone role id equals the guild id
 MOD_ROLE = 900000000000000030
+IMPOSTOR_ROLE = 900000000000000031   # any member could make it: named like the mods' role and id
 TIMESTAMP = "2024-03-01T12:00:00.000000+00:00"
 MANAGE_MESSAGES = 1 << 13
 BASIC_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)   # view channel, send messages, use app commands
@@ -72,6 +73,8 @@ def guild_json() -> dict:
              "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
             {"id": str(MOD_ROLE), "name": "Podcast mods", "permissions": "0",
              "position": 1, "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
+            {"id": str(IMPOSTOR_ROLE), "name": str(MOD_ROLE), "permissions": "0",
+             "position": 2, "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0},
         ],
         "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "general", "position": 0,
                       "permission_overwrites": [], "nsfw": False, "guild_id": str(GUILD_ID)}],

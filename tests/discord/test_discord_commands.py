@@ -6,7 +6,7 @@ import json
 import pytest
 from discord_payloads import MODERATOR_ID, autocomplete, member, slash
 from expectations import best_quote_start
-from fake_discord import APP_ID, MOD_ROLE
+from fake_discord import APP_ID, IMPOSTOR_ROLE, MOD_ROLE
 
 from bot.models import ERROR, Invocation, Reply
 
@@ -79,6 +79,23 @@ async def test_a_moderator_pins_an_answer(bot, fake, core, who):
     follow = await fake.wait_for_request("POST", followup_of(event))
     assert follow.body["content"].startswith("Pinned #1"), follow.body
     assert "How do I find volunteer AI projects?" in pins_text(core)
+
+
+async def test_a_role_named_like_the_moderator_role_grants_nothing(bot, fake, core):
+    # IMPOSTOR_ROLE is named with MOD_ROLE's id digits (the old name match accepted that).
+    event = slash("pin", user=member(MODERATOR_ID, roles=[IMPOSTOR_ROLE]), question="Q?",
+                  target="https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=668s")
+    await fake.dispatch("INTERACTION_CREATE", event)
+    follow = await fake.wait_for_request("POST", followup_of(event))
+    assert "Only moderators" in follow.body["content"]
+    assert "No pinned answers yet" in pins_text(core)
+
+
+def test_moderator_roles_given_by_name_are_refused_at_start(core):
+    from bot.adapters.discord_bot import PodcastBot
+    from bot.errors import UserError
+    with pytest.raises(UserError, match="DISCORD_MODERATOR_ROLES"):
+        PodcastBot(core, moderator_roles=("Podcast mods",))
 
 
 async def test_an_error_reply_from_the_core_is_private_even_after_a_public_defer(bot, fake):

@@ -7,8 +7,9 @@ import pytest
 
 from bot.adapters.discord_commands import pin_text
 from bot.adapters.discord_parsing import (answer_id_from_custom_ids, episode_choices, feedback_custom_id,
-                                          is_moderator, mention_request, question_hint, timed_youtube_link,
-                                          titles_from_knowledge)
+                                          is_moderator, mention_request, moderator_role_ids, question_hint,
+                                          timed_youtube_link, titles_from_knowledge)
+from bot.errors import UserError
 
 BOT = 900000000000000002
 
@@ -51,15 +52,21 @@ def test_feedback_custom_ids_round_trip_and_fit_discord():
     assert answer_id_from_custom_ids(["podbot:fb:x:1"]) is None
 
 
-@pytest.mark.parametrize("manage, ids, names, configured, expected", [
-    (True, [], [], [], True),
-    (False, [], ["Podcast mods"], [], False),
-    (False, [], ["Podcast mods"], ["podcast MODS"], True),
-    (False, [555], [], ["555"], True),
-    (False, [555], ["Members"], ["556", "Mods"], False),
+@pytest.mark.parametrize("manage, ids, configured, expected", [
+    (True, [], [], True),
+    (False, [555], [], False),
+    (False, [555], ["555"], True),
+    (False, [555], ["556", " 557 "], False),
 ])
-def test_is_moderator(manage, ids, names, configured, expected):
-    assert is_moderator(manage, ids, names, configured) is expected
+def test_is_moderator_by_permission_or_role_id(manage, ids, configured, expected):
+    assert is_moderator(manage, ids, moderator_role_ids(configured)) is expected
+
+
+@pytest.mark.parametrize("configured", [["Podcast mods"], ["555", "@mods"], ["<@&555>"]])
+def test_moderator_roles_by_name_are_refused(configured):
+    # A role name can be taken by anyone who may create or rename roles.
+    with pytest.raises(UserError, match="DISCORD_MODERATOR_ROLES takes role ids"):
+        moderator_role_ids(configured)
 
 
 def test_episode_choices_match_codes_and_title_words_within_discords_limits():
