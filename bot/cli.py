@@ -209,13 +209,13 @@ def _sync(args, settings: Settings) -> int:
 def _discord(args, settings: Settings) -> int:
     from .adapters.discord_run import run  # imports discord.py only for this job
 
-    return run(settings, sync=args.sync, guild_id=args.guild, verbose=args.verbose)
+    return run(settings, sync=args.sync, guild_id=args.guild)
 
 
 def _slack(args, settings: Settings) -> int:
     from .adapters.slack_run import run  # imports slack_bolt only for this job
 
-    return run(settings, http=args.http, port=args.port, verbose=args.verbose)
+    return run(settings, http=args.http, port=args.port)
 
 
 _JOBS = {

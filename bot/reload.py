@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .archives import knowledge_folders, swapping_archives
-from .retrieval.cache import knowledge_fingerprint
+from .retrieval.cache import FileDigests, knowledge_fingerprint
 from .retrieval.service import open_index
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class KnowledgeWatcher:
         self._folders = folders
         self._make_searcher = make_searcher or _default_searcher
         self._seen: tuple | None = None
+        self._digests = FileDigests()  # re-hash only files that changed since the last tick
         self._check_lock = threading.Lock()  # one rebuild at a time
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -119,7 +120,7 @@ class KnowledgeWatcher:
 
     def _state(self) -> tuple[list[Path], tuple]:
         folders = list(self._folders())
-        return folders, (tuple(str(f) for f in folders), knowledge_fingerprint(folders))
+        return folders, (tuple(str(f) for f in folders), knowledge_fingerprint(folders, self._digests))
 
     async def _notify_async(self, index) -> None:
         for callback in self.on_swap:

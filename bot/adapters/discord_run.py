@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 
 import discord
 
 from bot.config import Settings
 from bot.errors import UserError
 from bot.live import start_live_knowledge
-from bot.logs import configure_logging
 
 from .discord_bot import PodcastBot
 from .discord_parsing import titles_from_knowledge
@@ -49,12 +47,10 @@ async def sync_commands(client: PodcastBot, token: str, guild_id: int | None = N
     return [command.name for command in synced]
 
 
-def run(settings: Settings, sync: bool = False, guild_id: int | None = None, verbose: bool = False) -> int:
+def run(settings: Settings, sync: bool = False, guild_id: int | None = None) -> int:
     if guild_id is not None and not sync:
         raise UserError("--guild goes with --sync: python -m bot discord --sync --guild ID")
     settings.require("DISCORD_TOKEN")
-    # A service logs to standard output (containers collect it); discord.py adds no handler of its own.
-    configure_logging(level="DEBUG" if verbose else settings.log_level, as_json=settings.log_json, stream=sys.stdout)
     if sync:
         names = asyncio.run(sync_commands(build_client(None, settings), settings.discord_token, guild_id))
         where = f"server {guild_id}" if guild_id else "all servers (may take a while to appear)"

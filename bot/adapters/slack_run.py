@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.health import check_data_dir
 from bot.live import start_live_knowledge
-from bot.logs import configure_logging
 
 from .slack_app import build_app
 from .slack_client import make_client
@@ -65,11 +63,8 @@ async def connect_socket_mode(app: AsyncApp, app_token: str) -> AsyncSocketModeH
     return handler
 
 
-def run(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0",
-        verbose: bool = False) -> int:
+def run(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> int:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if http else "SLACK_APP_TOKEN")
-    # A service logs to standard output (containers collect it).
-    configure_logging(level="DEBUG" if verbose else settings.log_level, as_json=settings.log_json, stream=sys.stdout)
     from bot.wiring import build_core   # the core loads the index: only when really starting
 
     core = build_core(settings)

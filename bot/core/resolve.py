@@ -62,9 +62,7 @@ def moment_at(index, doc, sec: int) -> PinTarget:
 def _utterances(index, doc_id: str) -> list[tuple[int, str | None, str | None, str]]:
     """(second, speaker, chapter, text) of a document's timed lines, once each, in order."""
     seen: dict[int, tuple[int, str | None, str | None, str]] = {}
-    for passage in index.passages:
-        if passage.doc_id != doc_id:
-            continue
+    for passage in index.passages_of(doc_id):
         for i, (_, sec, who) in enumerate(passage.utterances):
             if sec is not None:
                 seen.setdefault(sec, (sec, who, passage.section, passage.utterance_text(i)))

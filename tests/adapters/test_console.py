@@ -40,7 +40,7 @@ class Console:
 @pytest.fixture(autouse=True)
 def keep_test_logging(monkeypatch):
     """`main` configures logging onto the captured stderr; pytest's capture must stay in charge."""
-    monkeypatch.setattr("bot.cli._configure_logging", lambda settings, verbose: None)
+    monkeypatch.setattr("bot.cli._configure_logging", lambda args, environ: None)
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_cli_sync_runs_end_to_end_and_logs_to_stdout(monkeypatch, capsys):
         monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
         monkeypatch.setenv("DISCORD_TOKEN", "a-test-token-0123456789")
         streams = []
-        monkeypatch.setattr(discord_run, "configure_logging", lambda **kw: streams.append(kw["stream"]))
+        monkeypatch.setattr("bot.logs.configure_logging", lambda **kw: streams.append(kw["stream"]))
         assert cli.main(["discord", "--sync", "--guild", str(GUILD_ID)]) == 0
         assert streams == [sys.stdout]
         out = capsys.readouterr().out
