@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from .documents import Document
-from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, document_terms, merge_fields
+from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
 from .passages import Passage
 from .query import Query, QueryParser
 from .spelling import SpellingCorrector
@@ -40,7 +40,7 @@ class RankingSettings:
     doc_weight: float = FIELD_WEIGHTS[DOC]
     per_chapter: int = 2
     candidates: int = 100
-    min_coverage: float = 0.3
+    min_coverage: float = 0.35
     host_weight: float = 0.25
 
 
@@ -117,6 +117,8 @@ class Searcher:
         self._hosts_by_doc: dict[str, tuple[str, ...]] = {}
         weights = {TEXT: 1.0, HEAD: settings.head_weight, DOC: settings.doc_weight}
         self._ranking = index.ranking if weights == FIELD_WEIGHTS and index.ranking else merge_fields(index.fields, weights)
+        docs = index.passages.columns["doc"]
+        self._document_starts = np.concatenate(([0], np.flatnonzero(np.diff(docs)) + 1, [len(docs)]))
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         query = self.parser.parse(question)
@@ -141,24 +143,31 @@ class Searcher:
         return idf
 
     def coverage(self, query: Query, hit: Hit) -> float:
-        """Share of the question's idf mass that the hit (text, chapter, episode) contains.
+        """Share of the question's idf mass found anywhere in the hit's episode (its
+        transcript, chapter headers, title, guests and speakers).
 
-        An archive without the answer still returns *something*; what gives it away
-        is that the question's most distinctive words are nowhere in it."""
+        An archive without the answer still returns *something*; what gives it away is
+        that the question's most distinctive words appear nowhere in the best episode.
+        Asking it of the whole episode, not the passage, tolerates an answer worded
+        differently from the question (docs/retrieval.md)."""
         terms = set(query.terms)
-        found = set(self.index.tokenizer(f"{hit.passage.section or ''} {document_terms(hit.document)}"))
-        found |= {t for t in terms - found if self._said_in(t, hit.row)}
+        lo, hi = self._document_rows(hit.row)
+        ranking = self._ranking
+        found = set()
+        for term in terms:
+            i = ranking.vocabulary.get(term)
+            if i is not None:
+                rows = ranking.doc_ids[ranking.offsets[i]: ranking.offsets[i + 1]]  # sorted
+                if np.searchsorted(rows, lo) < np.searchsorted(rows, hi):
+                    found.add(term)
         total = sum(self.idf(t) for t in terms)
-        return sum(self.idf(t) for t in terms & found) / total if total else 0.0
+        return sum(self.idf(t) for t in found) / total if total else 0.0
 
-    def _said_in(self, term: str, passage_row: int) -> bool:
-        lo, hi = self._utterance_rows(passage_row)
-        postings = self.index.utterances
-        i = postings.vocabulary.get(term)
-        if i is None:
-            return False
-        rows = postings.doc_ids[postings.offsets[i]: postings.offsets[i + 1]]
-        return bool(np.any((rows >= lo) & (rows < hi)))
+    def _document_rows(self, passage_row: int) -> tuple[int, int]:
+        """The rows of all passages of this passage's document (they are contiguous)."""
+        starts = self._document_starts
+        k = int(np.searchsorted(starts, passage_row, side="right")) - 1
+        return int(starts[k]), int(starts[k + 1])
 
     def _utterance_rows(self, passage_row: int) -> tuple[int, int]:
         bounds = self.index.passages.columns["utt_bounds"]
