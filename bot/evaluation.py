@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
-from .retrieval.search import SearchResult
+from .retrieval.hits import SearchResult
 
 EARLY_SECONDS = 60
 _SPACES = re.compile(r"\s+")

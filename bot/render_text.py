@@ -6,7 +6,7 @@ from datetime import datetime
 
 from .core.moments import moment_from_hit, moment_notes
 from .retrieval.documents import Document
-from .retrieval.search import Hit, SearchResult
+from .retrieval.hits import Hit, SearchResult
 from .timefmt import clock
 
 NOT_FOUND = "I couldn't find that in the episodes."

@@ -2,7 +2,7 @@
 from bot.evaluation import evaluate, is_hit
 from bot.retrieval.documents import Document
 from bot.retrieval.passages import Passage
-from bot.retrieval.search import Hit, SearchResult
+from bot.retrieval.hits import Hit, SearchResult
 
 EPISODE = Document("ep", "episode", "Episode", youtube_id="yt")
 ARTICLE = Document("post", "article", "Post")

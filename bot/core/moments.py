@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..models import ChapterLink, EpisodeCard, Moment
-from ..retrieval.search import Hit
+from ..retrieval.hits import Hit
 from ..store.pins import PinTarget
 
 OLD_AFTER_YEARS = 3

@@ -2,34 +2,27 @@
 
 1. The question becomes terms (chat filler out, typos corrected): `query.py`.
 2. Every passage is scored by BM25 on its text, plus smaller weights for its chapter
-   header and its episode's title, guests and speakers: one sparse pass per field.
+   header and its episode's title, guests and speakers, merged into one sparse model.
 3. The best candidates are taken in order, skipping a text already shown (two files
    can share a transcript) and keeping at most `per_chapter` per chapter, so the top
    five offer different moments rather than five windows on one.
-4. Each hit's link points at the utterance inside the passage that carries most of the
-   question's distinctive terms: where the answer is, not where the window starts.
-5. The bot abstains when the best hit holds too little of the question's evidence
-   (idf-weighted share of its terms); see `coverage`.
+4. Each hit's link points at the answer inside the passage: `anchoring.py`.
+5. The bot abstains when the best hit's episode holds too little of the question's
+   evidence (idf-weighted share of its terms); see `coverage`.
 """
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
+from .anchoring import choose_anchor
 from .documents import Document
+from .hits import Hit, SearchResult
 from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
-from .passages import Passage
 from .query import Query, QueryParser
 from .spelling import SpellingCorrector
-
-QUOTE_WORDS = 90
-INTERJECTION_WORDS = 12
-LINK_LEAD_SECONDS = 20  # longer leads cost hits on the dev set (docs/retrieval.md)
-_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -42,70 +35,6 @@ class RankingSettings:
     candidates: int = 100
     min_coverage: float = 0.35
     host_weight: float = 0.25
-
-
-@dataclass(frozen=True)
-class Hit:
-    document: Document
-    passage: Passage
-    score: float
-    anchor: int = 0  # the utterance the link starts at
-    row: int = -1    # the passage's row in the index
-
-    @property
-    def start(self) -> int | None:
-        return self.passage.utterances[self.anchor][1]
-
-    @property
-    def end(self) -> int | None:
-        return self.passage.end if self.start is not None else None
-
-    @property
-    def speaker(self) -> str | None:
-        return self.passage.utterances[self.anchor][2]
-
-    @cached_property
-    def text(self) -> str:
-        """The quote: verbatim from the anchor, this speaker's words (stepping over short
-        interjections like "Right." from others), cut at a sentence end."""
-        parts: list[str] = []
-        words = 0
-        for i in range(self.anchor, len(self.passage.utterances)):
-            line = self.passage.utterance_text(i)
-            length = line.count(" ") + 1
-            if self.passage.utterances[i][2] != self.speaker:
-                if length < INTERJECTION_WORDS:
-                    continue
-                break
-            parts.append(line)
-            words += length
-            if words >= QUOTE_WORDS:
-                break
-        return trim_at_sentence(" ".join(parts), QUOTE_WORDS)
-
-    @property
-    def url(self) -> str | None:
-        return self.document.link_at(self.start)
-
-    def to_json(self) -> dict:
-        return {
-            "doc": self.document.doc_id, "title": self.document.title,
-            "section": self.passage.section, "speaker": self.speaker,
-            "start": self.start, "end": self.end, "url": self.url,
-            "text": self.passage.text, "score": round(float(self.score), 6),
-        }
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    question: str
-    abstained: bool
-    hits: tuple[Hit, ...]  # kept when abstaining: the closest moments, for suggestions
-    query: Query | None = None
-
-    def to_json(self) -> dict:
-        return {"question": self.question, "abstained": self.abstained,
-                "results": [h.to_json() for h in self.hits]}
 
 
 class Searcher:
@@ -193,8 +122,8 @@ class Searcher:
             if passage.text in shown or per_chapter.get(chapter, 0) >= self.settings.per_chapter:
                 continue
             document = self.index.documents[passage.doc_id]
-            anchor = self._anchor(passage, utterance_weights[slice(*self._utterance_rows(i))],
-                                  self._hosts(document))
+            anchor = choose_anchor(passage, utterance_weights[slice(*self._utterance_rows(i))],
+                                   self._hosts(document), self.settings.host_weight)
             opening = passage.utterance_text(anchor)  # overlapping windows share their utterances
             if opening in shown:
                 continue
@@ -212,46 +141,6 @@ class Searcher:
         if hosts is None:
             hosts = self._hosts_by_doc[document.doc_id] = document.hosts
         return hosts
-
-    def _anchor(self, passage: Passage, weights: np.ndarray, hosts: tuple[str, ...]) -> int:
-        """The utterance holding the most idf of the question's distinct terms, a host's
-        lines counting `host_weight` as much: hosts rephrase the question, guests answer."""
-        if not len(weights):
-            return 0
-        speakers = [who for _, _, who in passage.utterances]
-        discount = np.array([self.settings.host_weight if who in hosts else 1.0 for who in speakers])
-        best = int(np.argmax(weights * discount))  # the first of equals
-        return _turn_start(passage, _answer_to(passage, best, hosts))
-
-
-def _answer_to(passage: Passage, anchor: int, hosts: tuple[str, ...]) -> int:
-    """When the best utterance is the question being asked (a line with "?", or any line
-    of a host), the answer is the next speaker's turn: quote and link that. Members
-    want the answer, not the question."""
-    utterances = passage.utterances
-    if anchor + 1 < len(utterances) and utterances[anchor + 1][2] != utterances[anchor][2] and (
-            utterances[anchor][2] in hosts or "?" in passage.utterance_text(anchor)):
-        return anchor + 1
-    return anchor
-
-
-def _turn_start(passage: Passage, anchor: int) -> int:
-    """Back to where this speaker's answer begins, when that is at most LINK_LEAD_SECONDS
-    earlier: the link should start the answer, and never skips past its beginning."""
-    utterances = passage.utterances
-    speaker, sec = utterances[anchor][2], utterances[anchor][1]
-    if sec is None:
-        return anchor
-    start = anchor
-    for j in range(anchor - 1, -1, -1):
-        who, at = utterances[j][2], utterances[j][1]
-        if who != speaker and len(passage.utterance_text(j).split()) < INTERJECTION_WORDS:
-            continue
-        if who != speaker or at is None or at < sec - LINK_LEAD_SECONDS:
-            break
-        start = j
-    return start
-
 
 EPISODE_FIRST_RATIO = 0.6
 SUBSTANTIVE_QUOTE_WORDS = 15
@@ -271,18 +160,6 @@ def episode_first(result: SearchResult, ratio: float = EPISODE_FIRST_RATIO) -> S
         return result
     return SearchResult(result.question, result.abstained,
                         (moment, *(h for h in hits if h is not moment)), result.query)
-
-
-def trim_at_sentence(text: str, max_words: int) -> str:
-    """At most about `max_words`, ending at a sentence end when one is near."""
-    words = text.split()
-    if len(words) <= max_words:
-        return text
-    cut = " ".join(words[:max_words])
-    ends = [m.end() for m in _SENTENCE_END.finditer(cut)]
-    if ends and ends[-1] > len(cut) // 2:
-        return cut[: ends[-1]]
-    return cut + " …"
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:

@@ -11,7 +11,7 @@ import pytest
 from bot.core import Core
 from bot.knowledge_handle import KnowledgeHandle
 from bot.models import ANSWER, EPISODE, EPISODES, ERROR, INFO, NOT_FOUND, PINNED, REFUSED
-from bot.retrieval.search import SearchResult
+from bot.retrieval.hits import SearchResult
 from bot.store.answers import AnswerLog
 from bot.store.pins import PinStore
 

@@ -4,7 +4,8 @@ import pytest
 from bot.retrieval.documents import Document
 from bot.retrieval.index import build_index
 from bot.retrieval.loader import load_knowledge
-from bot.retrieval.search import Searcher, episode_first, trim_at_sentence
+from bot.retrieval.hits import trim_at_sentence
+from bot.retrieval.search import Searcher, episode_first
 
 from .helpers import episode_text, write
 
