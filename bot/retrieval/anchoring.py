@@ -15,24 +15,23 @@ from .passages import Passage
 LINK_LEAD_SECONDS = 20  # longer leads cost hits on the dev set (docs/retrieval.md)
 
 
-def choose_anchor(passage: Passage, weights: np.ndarray, hosts: tuple[str, ...], host_weight: float) -> int:
+def choose_anchor(passage: Passage, weights: np.ndarray, by_host: np.ndarray, host_weight: float) -> int:
     """The utterance holding the most idf of the question's distinct terms, a host's
-    lines counting `host_weight` as much: hosts rephrase the question, guests answer."""
+    lines (`by_host`) counting `host_weight` as much: hosts rephrase the question,
+    guests answer it."""
     if not len(weights):
         return 0
-    speakers = [who for _, _, who in passage.utterances]
-    discount = np.array([host_weight if who in hosts else 1.0 for who in speakers])
-    best = int(np.argmax(weights * discount))  # the first of equals
-    return _turn_start(passage, _answer_to(passage, best, hosts))
+    best = int(np.argmax(np.where(by_host, host_weight * weights, weights)))  # the first of equals
+    return _turn_start(passage, _answer_to(passage, best, by_host))
 
 
-def _answer_to(passage: Passage, anchor: int, hosts: tuple[str, ...]) -> int:
+def _answer_to(passage: Passage, anchor: int, by_host: np.ndarray) -> int:
     """When the best utterance is the question being asked (a line with "?", or any line
     of a host), the answer is the next speaker's turn: quote and link that. Members
     want the answer, not the question."""
     utterances = passage.utterances
     if anchor + 1 < len(utterances) and utterances[anchor + 1][2] != utterances[anchor][2] and (
-            utterances[anchor][2] in hosts or "?" in passage.utterance_text(anchor)):
+            by_host[anchor] or "?" in passage.utterance_text(anchor)):
         return anchor + 1
     return anchor
 

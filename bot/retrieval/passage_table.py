@@ -59,7 +59,7 @@ class PassageTable(Sequence):
         if not -len(self) <= i < len(self):
             raise IndexError(i)
         i %= len(self)
-        c, n = self._lists(), self.names
+        c, n = self.as_lists(), self.names
         text = self.blob[c["text_bounds"][i]: c["text_bounds"][i + 1]].decode()
         lo, hi = c["utt_bounds"][i], c["utt_bounds"][i + 1]
         utterances = tuple(
@@ -69,7 +69,7 @@ class PassageTable(Sequence):
         section = c["section"][i]
         return Passage(n["doc"][c["doc"][i]], None if section == NONE else n["section"][section], text, utterances)
 
-    def _lists(self) -> dict[str, list]:
+    def as_lists(self) -> dict[str, list]:
         """The columns as Python lists: indexing numpy scalars one by one is slow."""
         if self._as_lists is None:
             self._as_lists = {name: values.tolist() for name, values in self.columns.items()}

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .anchoring import choose_anchor
-from .documents import Document
 from .hits import Hit, SearchResult
 from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
 from .query import Query, QueryParser
@@ -43,7 +42,7 @@ class Searcher:
         self.settings = settings
         self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
         self._idf: dict[str, float] = {}
-        self._hosts_by_doc: dict[str, tuple[str, ...]] = {}
+        self._by_host = host_lines(index)
         weights = {TEXT: 1.0, HEAD: settings.head_weight, DOC: settings.doc_weight}
         self._ranking = index.ranking if weights == FIELD_WEIGHTS and index.ranking else merge_fields(index.fields, weights)
         docs = index.passages.columns["doc"]
@@ -114,33 +113,43 @@ class Searcher:
 
     def _top_hits(self, scores: np.ndarray, utterance_weights: np.ndarray, k: int):
         shown: set[str] = set()  # passage texts and quote openings: two files can share a transcript
-        per_chapter: dict[tuple, int] = {}
+        per_chapter: dict[tuple[int, int], int] = {}
+        columns = self.index.passages.as_lists()
         count = 0
         for i in _top(scores, self.settings.candidates):
-            passage = self.index.passages[i]
-            chapter = (passage.doc_id, passage.section)
-            if passage.text in shown or per_chapter.get(chapter, 0) >= self.settings.per_chapter:
+            chapter = (columns["doc"][i], columns["section"][i])
+            if per_chapter.get(chapter, 0) >= self.settings.per_chapter:
                 continue
-            document = self.index.documents[passage.doc_id]
-            anchor = choose_anchor(passage, utterance_weights[slice(*self._utterance_rows(i))],
-                                   self._hosts(document), self.settings.host_weight)
+            passage = self.index.passages[i]
+            if passage.text in shown:
+                continue
+            lo, hi = self._utterance_rows(i)
+            anchor = choose_anchor(passage, utterance_weights[lo:hi], self._by_host[lo:hi],
+                                   self.settings.host_weight)
             opening = passage.utterance_text(anchor)  # overlapping windows share their utterances
             if opening in shown:
                 continue
-            hit = Hit(document, passage, float(scores[i]), anchor, i)
             shown.update((passage.text, opening))
             per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
-            yield hit
+            yield Hit(self.index.documents[passage.doc_id], passage, float(scores[i]), anchor, i)
             count += 1
             if count >= k:
                 return
 
 
-    def _hosts(self, document: Document) -> tuple[str, ...]:
-        hosts = self._hosts_by_doc.get(document.doc_id)
-        if hosts is None:
-            hosts = self._hosts_by_doc[document.doc_id] = document.hosts
-        return hosts
+def host_lines(index: SearchIndex) -> np.ndarray:
+    """Per utterance row: whether a host of that episode says it (see Document.hosts)."""
+    columns, names = index.passages.columns, index.passages.names
+    row_doc = np.repeat(columns["doc"], np.diff(columns["utt_bounds"])).astype(np.int64)
+    who = columns["utt_who"].astype(np.int64)
+    pairs, inverse = np.unique(row_doc * (len(names["who"]) + 1) + who + 1, return_inverse=True)
+    flags = np.zeros(len(pairs), dtype=bool)
+    for n, pair in enumerate(pairs.tolist()):
+        doc, who_ref = divmod(pair, len(names["who"]) + 1)
+        if who_ref:
+            flags[n] = names["who"][who_ref - 1] in index.documents[names["doc"][doc]].hosts
+    return flags[inverse]
+
 
 EPISODE_FIRST_RATIO = 0.6
 SUBSTANTIVE_QUOTE_WORDS = 15
