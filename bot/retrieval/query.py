@@ -18,6 +18,7 @@ whats hows whos wheres whens whys im ive id dont doesnt didnt cant isnt arent wa
 thats theres anyone someone somebody something anything guest guests episode episodes
 podcast podcasts show shows interview talk talked talks say said says mention mentioned
 like actually really please thanks thank hi hey hello would could also get got know
+tip tips advice guys folks pls plz btw lol wanna gonna kinda u ur
 """.split())
 
 

@@ -68,6 +68,7 @@ def test_typos_are_corrected_against_the_archive(archive):
 
 def test_chat_filler_is_not_searched(archive):
     assert archive.search("hey whats the episode about funding", 3).query.terms == ("fund",)
+    assert archive.search("any tips on funding pls, guys?", 3).query.terms == ("fund",)
 
 
 def test_guest_name_and_episode_title_find_the_episode(archive):
