@@ -34,7 +34,7 @@ def load_episode(doc_id: str, path: str, front: dict, people: dict[str, str]) ->
         short=as_text(front.get("short")),
         season=as_int(front.get("season")),
         episode=as_int(front.get("episode")),
-        guests=tuple(people.get(g, g) for g in as_strings(front.get("guests"))),
+        guests=tuple(people.get(g) or _speaker_named_like(g, sections) or g for g in as_strings(front.get("guests"))),
         youtube_id=youtube_id,
         url=as_text(links.get("youtube")) or None,
         released=as_iso_date(front.get("dateadded")) or as_iso_date(front.get("date")),
@@ -78,6 +78,17 @@ def _sections(items: list) -> tuple[Section, ...]:
     if current:
         sections.append(Section(header, tuple(current)))
     return tuple(sections)
+
+
+def _speaker_named_like(guest_id: str, sections: tuple[Section, ...]) -> str | None:
+    """Without a `_people` entry, the transcript's name for the guest ("Sara" for the id
+    "saraelateif") reads better than the id."""
+    wanted = guest_id.lower()
+    for who in dict.fromkeys(u.who for s in sections for u in s.utterances if u.who):
+        name = who.lower().replace(" ", "")
+        if len(name) >= 3 and wanted.startswith(name):
+            return who
+    return None
 
 
 def _chapters(sections: tuple[Section, ...], clips) -> tuple[Chapter, ...]:

@@ -152,3 +152,9 @@ def test_episode_metadata(tmp_path):
     assert (doc.code, doc.released, doc.topics, doc.description) == ("s17e07", "2024-02-29", ("open-source",), "About & more")
     assert [(c.title, c.sec) for c in doc.chapters] == [("Intro", 5)]
     assert doc.link_at(65) == "https://www.youtube.com/watch?v=vid123&t=65s"
+
+
+def test_without_people_folder_a_guest_is_named_as_the_transcript_names_them(tmp_path):
+    transcript = [{"line": "Welcome.", "sec": 1, "who": "Alexey"}, {"line": "Thanks.", "sec": 2, "who": "Sara"}]
+    docs, _ = load_one(tmp_path, "ep.md", episode_text(guests=("saraelateif", "nobodyhere"), transcript=transcript))
+    assert docs["ep"].document.guests == ("Sara", "nobodyhere")
