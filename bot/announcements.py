@@ -76,10 +76,14 @@ class AnnouncementLog:
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._lock = threading.Lock()  # one connection, used from worker threads: one transaction at a time
+        self._closed = False
         self._migrate()
 
     def close(self) -> None:
-        self._db.close()
+        # Under the lock: closing a connection while a worker thread uses it crashes sqlite3.
+        with self._lock:
+            self._closed = True
+            self._db.close()
 
     def claim(self, platform: str, newest: Mapping[str | None, Seen]) -> tuple[str, Seen | None]:
         """Atomically decide what this process announces on this platform.
@@ -117,12 +121,16 @@ class AnnouncementLog:
 
     def finish(self, platform: str, doc_id: str, error: str | None = None) -> None:
         with self._lock:
+            if self._closed:  # shutting down: the claim stays `posting`, which is never re-posted
+                log.warning("announcement of %s on %s finished after shutdown; not recorded", doc_id, platform)
+                return
             self._db.execute("UPDATE announcements SET status = ?, error = ?, at = ? WHERE platform = ? AND doc_id = ?",
                              ("failed" if error else "posted", error, _now(), platform, doc_id))
 
     def status(self, platform: str, doc_id: str) -> str | None:
-        row = self._db.execute("SELECT status FROM announcements WHERE platform = ? AND doc_id = ?",
-                               (platform, doc_id)).fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT status FROM announcements WHERE platform = ? AND doc_id = ?",
+                                   (platform, doc_id)).fetchone()
         return row[0] if row else None
 
     def _record(self, platform: str, seen: Seen, status: str, move_mark: bool = True) -> None:
@@ -147,7 +155,7 @@ class AnnouncementLog:
                 self._db.execute(f"PRAGMA user_version = {number}")
 
     def _transaction(self):
-        return _Immediate(self._db, self._lock)
+        return _Immediate(self)
 
 
 class Announcer:
@@ -228,12 +236,14 @@ def newest_by_source(documents, folders: list[Path]) -> dict[str | None, object]
 class _Immediate:
     """BEGIN IMMEDIATE ... COMMIT: the write lock is taken before reading the mark."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.Lock) -> None:
-        self._db, self._lock = db, lock
+    def __init__(self, store: AnnouncementLog) -> None:
+        self._store, self._db, self._lock = store, store._db, store._lock
 
     def __enter__(self):
         self._lock.acquire()
         try:
+            if self._store._closed:
+                raise RuntimeError("the announcement log is closed")
             self._db.execute("BEGIN IMMEDIATE")
         except BaseException:
             self._lock.release()
