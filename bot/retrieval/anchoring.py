@@ -25,14 +25,35 @@ def choose_anchor(passage: Passage, weights: np.ndarray, by_host: np.ndarray, ho
     return _turn_start(passage, _answer_to(passage, best, by_host))
 
 
+def asks(passage: Passage, i: int, by_host: np.ndarray) -> bool:
+    """Whether utterance i puts a question: any host line, or a line ending with "?"
+    (a guest's rhetorical "?" mid-answer does not hand over the turn)."""
+    return bool(by_host[i]) or passage.utterance_text(i).rstrip(" \"”’)").endswith("?")
+
+
+def answer_in_next_window(passage: Passage, anchor: int, by_host: np.ndarray,
+                          following: Passage, following_by_host: np.ndarray) -> int | None:
+    """A question that ends its window is answered in the next window of the episode:
+    the same chapter's next window starts with that same line (windows overlap by one
+    utterance), and a new chapter often starts right at the answer (chapter headers sit
+    between a question and its answer). The anchor there, or None."""
+    if anchor != len(passage.utterances) - 1 or not asks(passage, anchor, by_host):
+        return None
+    if following.utterance_text(0) == passage.utterance_text(anchor):
+        if len(following.utterances) < 2:
+            return None
+        return _turn_start(following, _answer_to(following, 0, following_by_host))
+    asker = passage.utterances[anchor][2]
+    return 0 if following.utterances[0][2] != asker and not following_by_host[0] else None
+
+
 def _answer_to(passage: Passage, anchor: int, by_host: np.ndarray) -> int:
-    """When the best utterance is the question being asked (a line with "?", or any line
-    of a host), the answer is the next speaker's turn: quote and link that. Members
-    want the answer, not the question."""
+    """When the best utterance is the question being asked, the answer is the next
+    speaker's turn: quote and link that. Members want the answer, not the question."""
     utterances = passage.utterances
-    if anchor + 1 < len(utterances) and utterances[anchor + 1][2] != utterances[anchor][2] and (
-            by_host[anchor] or "?" in passage.utterance_text(anchor)):
-        return anchor + 1
+    if anchor + 1 < len(utterances) and utterances[anchor + 1][2] != utterances[anchor][2] \
+            and not by_host[anchor + 1] and asks(passage, anchor, by_host):
+        return anchor + 1  # never onto a host's line: that is the next question, not an answer
     return anchor
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .anchoring import choose_anchor
+from .anchoring import answer_in_next_window, choose_anchor
 from .hits import Hit, SearchResult
 from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
 from .query import Query, QueryParser
@@ -126,15 +126,29 @@ class Searcher:
             lo, hi = self._utterance_rows(i)
             anchor = choose_anchor(passage, utterance_weights[lo:hi], self._by_host[lo:hi],
                                    self.settings.host_weight)
+            passage, anchor, row = self._follow_question(i, passage, anchor, columns)
             opening = passage.utterance_text(anchor)  # overlapping windows share their utterances
             if opening in shown:
                 continue
             shown.update((passage.text, opening))
             per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
-            yield Hit(self.index.documents[passage.doc_id], passage, float(scores[i]), anchor, i)
+            yield Hit(self.index.documents[passage.doc_id], passage, float(scores[i]), anchor, row)
             count += 1
             if count >= k:
                 return
+
+
+    def _follow_question(self, row: int, passage, anchor: int, columns):
+        """A question ending its window: move to the episode's next window, where the
+        answer is (the passage, anchor and row to show)."""
+        following_row = row + 1
+        if following_row >= len(self.index.passages) or columns["doc"][row] != columns["doc"][following_row]:
+            return passage, anchor, row
+        lo, hi = self._utterance_rows(row)
+        f_lo, f_hi = self._utterance_rows(following_row)
+        following = self.index.passages[following_row]
+        moved = answer_in_next_window(passage, anchor, self._by_host[lo:hi], following, self._by_host[f_lo:f_hi])
+        return (passage, anchor, row) if moved is None else (following, moved, following_row)
 
 
 def host_lines(index: SearchIndex) -> np.ndarray:

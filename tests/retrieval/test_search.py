@@ -19,6 +19,12 @@ GARDEN = [
              "it opens a valve for the tomatoes. We calibrated the threshold over two summers.", "sec": 112, "who": "Maria"},
     {"line": "Right.", "sec": 130, "who": "Alexey"},
     {"line": "And it logs every watering, so farmers see how much water each tomato bed used.", "sec": 131, "who": "Maria"},
+    {"header": "Soil"},
+    {"line": "We tried many fields. Who would have guessed? Sandy fields were the hardest for the wheels.",
+     "sec": 200, "who": "Maria"},
+    {"line": "Interesting. And which soil do the robots prefer?", "sec": 220, "who": "Alexey"},
+    {"header": "Loam"},
+    {"line": "Loamy ground is best: it holds moisture and the wheels grip it.", "sec": 230, "who": "Maria"},
     {"header": "Funding"},
     {"line": "How did you fund the company at the beginning?", "sec": 300, "who": "Alexey"},
     {"line": "We started with a grant from the regional agriculture fund and later raised a seed round.", "sec": 310, "who": "Maria"},
@@ -45,6 +51,16 @@ def test_link_points_at_the_answer_not_the_question_or_the_chapter_start(archive
     assert (best.document.doc_id, best.start, best.speaker) == ("gardening-robots", 112, "Maria")
     assert best.url == "https://www.youtube.com/watch?v=garden1&t=112s"
     assert best.passage.section == "Watering tomatoes"
+
+
+def test_a_question_closing_a_chapter_is_answered_at_the_next_chapters_start(archive):
+    best = archive.search("which soil do the robots prefer", 3).hits[0]
+    assert (best.start, best.speaker) == (230, "Maria") and best.text.startswith("Loamy ground is best")
+
+
+def test_a_guests_rhetorical_question_does_not_hand_the_quote_to_the_host(archive):
+    best = archive.search("who guessed sandy fields were hardest for wheels", 3).hits[0]
+    assert (best.start, best.speaker) == (200, "Maria")
 
 
 def test_quote_is_the_guests_words_stepping_over_interjections(archive):
