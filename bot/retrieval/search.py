@@ -67,7 +67,9 @@ class Searcher:
         if idf is None:
             text = self.index.fields[TEXT]
             df = text.document_frequency(term)
-            idf = self._idf[term] = math.log(1.0 + (text.n_docs - df + 0.5) / (df + 0.5))
+            idf = math.log(1.0 + (text.n_docs - df + 0.5) / (df + 0.5))
+            if df:  # only the archive's own words: typed junk must not grow the cache forever
+                self._idf[term] = idf
         return idf
 
     def coverage(self, query: Query, hit: Hit) -> float:
