@@ -11,6 +11,7 @@ import Stemmer
 
 _WORD = re.compile(r"[a-z0-9]+")
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
+MAX_CACHED_STEMS = 500_000  # the whole archive needs ~60k
 
 # NLTK's English stop word list, plus contraction leftovers our word pattern produces.
 STOP_WORDS = frozenset("""
@@ -34,7 +35,9 @@ class _StemCache(dict):
         self._stemmer, self._stop_words = stemmer, stop_words
 
     def __missing__(self, word: str) -> str:
-        stem = self[word] = "" if word in self._stop_words else self._stemmer.stemWord(word)
+        stem = "" if word in self._stop_words else self._stemmer.stemWord(word)
+        if len(self) < MAX_CACHED_STEMS:  # a long-running bot sees endless new (mis)spellings
+            self[word] = stem
         return stem
 
 
