@@ -8,13 +8,11 @@ import re
 import sys
 from pathlib import Path
 
-import discord
 import pytest
-import yarl
 
 sys.path.insert(0, str(Path(__file__).parent))  # helper modules beside the tests
 
-from fake_discord import MOD_ROLE, FakeDiscord  # noqa: E402
+from fake_discord import MOD_ROLE, running_fake  # noqa: E402
 
 from bot.adapters.discord_bot import PodcastBot  # noqa: E402
 from bot.adapters.discord_parsing import titles_from_knowledge  # noqa: E402
@@ -89,13 +87,8 @@ def error_log():
 
 @pytest.fixture
 async def fake(monkeypatch):
-    server = FakeDiscord()
-    await server.start()
-    # The only two seams: where discord.py sends REST calls and opens the gateway.
-    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
-    yield server
-    await server.close()
+    async with running_fake(monkeypatch) as server:
+        yield server
 
 
 @pytest.fixture

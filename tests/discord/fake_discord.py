@@ -8,6 +8,7 @@ format: snowflakes go out as strings, JSON goes out with exactly `application/js
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -228,3 +229,20 @@ class FakeDiscord:
 def _json(data: Any, status: int = 200) -> web.Response:
     # discord.py parses JSON only for exactly this content type (no charset).
     return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
+
+
+@contextlib.asynccontextmanager
+async def running_fake(monkeypatch):
+    """A started FakeDiscord with discord.py pointed at it. The only two seams: where
+    discord.py sends REST calls and where it opens the gateway."""
+    import discord
+    import yarl
+
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
+    try:
+        yield server
+    finally:
+        await server.close()

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import discord
 import pytest
-import yarl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))  # the Discord tests' fake
 
-from fake_discord import FakeDiscord  # noqa: E402
+from fake_discord import running_fake  # noqa: E402
 
 from bot.adapters import discord_run  # noqa: E402
 from bot.announcements import open_announcer  # noqa: E402
@@ -29,12 +28,8 @@ CHANNEL = 4242
 
 @pytest.fixture
 async def fake(monkeypatch):
-    server = FakeDiscord()
-    await server.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
-    yield server
-    await server.close()
+    async with running_fake(monkeypatch) as server:
+        yield server
 
 
 def settings_for(tmp_path, channel=str(CHANNEL)) -> Settings:
