@@ -14,7 +14,12 @@ NOT_FOUND = "I couldn't find that in the episodes."
 
 def render_result(result: SearchResult, now: datetime) -> str:
     if result.abstained or not result.hits:
-        return NOT_FOUND
+        closest = list(dict.fromkeys(h.document for h in result.hits))[:3]
+        if not closest:
+            return NOT_FOUND
+        lines = [NOT_FOUND, "", "The closest episodes:"]
+        return "\n".join(lines + [f"  • {d.title}" + (f" ({d.code})" if d.code else "")
+                                   + (f" — {d.link_at(None)}" if d.link_at(None) else "") for d in closest])
     best, *others = result.hits
     lines = [textwrap.fill(f"“{best.text}”", width=88), "", f"  — {_who(best)}, {_episode(best)}"]
     if best.url:

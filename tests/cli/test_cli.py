@@ -152,3 +152,10 @@ def test_an_unexpected_failure_is_one_masked_log_event_not_a_raw_traceback(tmp_p
 def test_settings_errors_are_one_line(tmp_path):
     out = run("search", "anything", data_dir=tmp_path, env_extra={"BOT_RATE_LIMIT": "lots"})
     assert out.returncode == 2 and out.stderr.strip() == "error: BOT_RATE_LIMIT must be a whole number"
+
+
+def test_ask_without_an_answer_says_so_and_offers_the_closest_episodes(data_dir):
+    out = run("ask", "did anyone use seismic sensors to predict earthquakes", data_dir=data_dir)
+    assert out.returncode == 0
+    assert out.stdout.startswith("I couldn't find that in the episodes.")
+    assert "The closest episodes:" in out.stdout and "(s17e07)" in out.stdout and "“" not in out.stdout
