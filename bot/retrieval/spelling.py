@@ -18,9 +18,6 @@ class SpellingCorrector:
     def __init__(self, word_counts: dict[str, int]) -> None:
         self.word_counts = word_counts
 
-    def known(self, word: str) -> bool:
-        return word in self.word_counts
-
     def correct(self, word: str) -> str | None:
         """The archive's spelling of an unknown word, or None to leave it alone."""
         if len(word) < MIN_LENGTH or word in self.word_counts or word.isdigit():
