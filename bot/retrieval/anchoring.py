@@ -52,9 +52,25 @@ def _answer_to(passage: Passage, anchor: int, by_host: np.ndarray) -> int:
     speaker's turn: quote and link that. Members want the answer, not the question."""
     utterances = passage.utterances
     if anchor + 1 < len(utterances) and utterances[anchor + 1][2] != utterances[anchor][2] \
-            and not by_host[anchor + 1] and asks(passage, anchor, by_host):
-        return anchor + 1  # never onto a host's line: that is the next question, not an answer
+            and not by_host[anchor + 1] and asks(passage, anchor, by_host) \
+            and _turn_words(passage, anchor + 1) >= INTERJECTION_WORDS:
+        # never onto a host's line (that is the next question), nor onto a bare "Yeah,
+        # exactly." that ends the exchange: neither answers anything
+        return anchor + 1
     return anchor
+
+
+def _turn_words(passage: Passage, i: int) -> int:
+    """Words the speaker of utterance i says from there on in this window, stepping
+    over others' short interjections, as the quote does."""
+    speaker, words = passage.utterances[i][2], 0
+    for j in range(i, len(passage.utterances)):
+        length = len(passage.utterance_text(j).split())
+        if passage.utterances[j][2] == speaker:
+            words += length
+        elif length >= INTERJECTION_WORDS:
+            break
+    return words
 
 
 def _turn_start(passage: Passage, anchor: int) -> int:

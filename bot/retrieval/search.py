@@ -130,9 +130,10 @@ class Searcher:
                                    self.settings.host_weight)
             passage, anchor, row = self._follow_question(i, passage, anchor, columns)
             opening = passage.utterance_text(anchor)  # overlapping windows share their utterances
-            if opening in shown:
+            moment = _moment(passage, anchor)  # pieces of one long utterance share its second
+            if opening in shown or moment in shown:
                 continue
-            shown.update((passage.text, opening))
+            shown.update((passage.text, opening, moment))
             per_chapter[chapter] = per_chapter.get(chapter, 0) + 1
             yield Hit(self.index.documents[passage.doc_id], passage, float(scores[i]), anchor, row)
             count += 1
@@ -185,6 +186,12 @@ def episode_first(result: SearchResult, ratio: float = EPISODE_FIRST_RATIO) -> S
         return result
     return SearchResult(result.question, result.abstained,
                         (moment, *(h for h in hits if h is not moment)), result.query)
+
+
+def _moment(passage, anchor: int) -> str | tuple[str, int]:
+    """A key for the second a link plays from: one moment is offered once."""
+    sec = passage.utterances[anchor][1]
+    return passage.utterance_text(anchor) if sec is None else (passage.doc_id, sec)
 
 
 def _top(scores: np.ndarray, n: int) -> list[int]:

@@ -69,6 +69,23 @@ def test_quote_is_the_guests_words_stepping_over_interjections(archive):
     assert "how much water each tomato bed used" in quote and "Right." not in quote
 
 
+def test_a_bare_thank_you_is_not_taken_for_the_answer(archive):
+    best = archive.search("who builds robots for gardens", 3).hits[0]
+    assert (best.start, best.speaker) == (10, "Alexey")  # the line that says it, not "Thanks for having me."
+    assert best.text.startswith("Welcome to the show.")
+
+
+def test_one_moment_is_offered_once_even_when_its_utterance_spans_windows(tmp_path):
+    sentences = " ".join(f"Sentence {n} is about drip irrigation for orchards." for n in range(150))
+    transcript = [{"header": "Irrigation"}, {"line": "Tell us about irrigation.", "sec": 40, "who": "Alexey"},
+                  {"line": sentences, "sec": 50, "who": "Maria"}]
+    write(tmp_path, "orchards.md", episode_text(guests=("Maria Lopez",), transcript=transcript))
+    searcher = Searcher(build_index(load_knowledge([tmp_path])))
+    assert len(searcher.index.passages) >= 3  # the long answer is cut into several windows
+    hits = searcher.search("drip irrigation orchards", 5).hits
+    assert [h.start for h in hits].count(50) == 1
+
+
 def test_a_shared_transcript_is_quoted_once(archive):
     hits = archive.search("robot soil moisture sensor tomatoes", 5).hits
     quotes = [h.text for h in hits]
