@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.evaluation import gold_answers, read_questions
 from bot.retrieval.index import build_index
 from bot.retrieval.loader import knowledge_files, load_knowledge
 from bot.retrieval.search import Searcher
@@ -49,3 +50,17 @@ def test_shared_transcript_is_never_quoted_twice(knowledge):
     for question in ("hybrid search vector embeddings", "search relevance ranking"):
         texts = [h.text for h in searcher.search(question, 10).hits]
         assert len(texts) == len(set(texts))
+
+
+def test_heldout_labels_point_at_real_moments_of_the_archive(knowledge):
+    """eval/heldout.jsonl stays usable: every gold names a loaded episode and seconds
+    its transcript really has (a renamed or re-cut episode would silently score 0)."""
+    questions = read_questions(Path(__file__).resolve().parents[2] / "eval" / "heldout.jsonl")
+    seconds = {d.document.doc_id: {u.sec for s in d.sections for u in s.utterances} for d in knowledge.documents}
+    assert len(questions) >= 60 and len({q["id"] for q in questions}) == len(questions)
+    for question in questions:
+        for gold in gold_answers(question):
+            assert gold["doc"] in seconds, question["id"]
+            assert {gold["start"], gold["end"]} <= seconds[gold["doc"]], question["id"]
+            assert gold["start"] <= gold["end"], question["id"]
+    assert sum(q["doc"] is None for q in questions) >= 3
