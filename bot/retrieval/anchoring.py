@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .hits import INTERJECTION_WORDS
+from .hits import INTERJECTION_WORDS, speaker_turn
 from .passages import Passage
 
 LINK_LEAD_SECONDS = 20  # longer leads cost hits on the dev set (docs/retrieval.md)
@@ -53,24 +53,11 @@ def _answer_to(passage: Passage, anchor: int, by_host: np.ndarray) -> int:
     utterances = passage.utterances
     if anchor + 1 < len(utterances) and utterances[anchor + 1][2] != utterances[anchor][2] \
             and not by_host[anchor + 1] and asks(passage, anchor, by_host) \
-            and _turn_words(passage, anchor + 1) >= INTERJECTION_WORDS:
+            and sum(line.count(" ") + 1 for line in speaker_turn(passage, anchor + 1)) >= INTERJECTION_WORDS:
         # never onto a host's line (that is the next question), nor onto a bare "Yeah,
         # exactly." that ends the exchange: neither answers anything
         return anchor + 1
     return anchor
-
-
-def _turn_words(passage: Passage, i: int) -> int:
-    """Words the speaker of utterance i says from there on in this window, stepping
-    over others' short interjections, as the quote does."""
-    speaker, words = passage.utterances[i][2], 0
-    for j in range(i, len(passage.utterances)):
-        length = len(passage.utterance_text(j).split())
-        if passage.utterances[j][2] == speaker:
-            words += length
-        elif length >= INTERJECTION_WORDS:
-            break
-    return words
 
 
 def _turn_start(passage: Passage, anchor: int) -> int:

@@ -40,15 +40,9 @@ class Hit:
         interjections like "Right." from others), cut at a sentence end."""
         parts: list[str] = []
         words = 0
-        for i in range(self.anchor, len(self.passage.utterances)):
-            line = self.passage.utterance_text(i)
-            length = line.count(" ") + 1
-            if self.passage.utterances[i][2] != self.speaker:
-                if length < INTERJECTION_WORDS:
-                    continue
-                break
+        for line in speaker_turn(self.passage, self.anchor):
             parts.append(line)
-            words += length
+            words += line.count(" ") + 1
             if words >= QUOTE_WORDS:
                 break
         return trim_at_sentence(" ".join(parts), QUOTE_WORDS)
@@ -64,6 +58,18 @@ class Hit:
             "start": self.start, "end": self.end, "url": self.url,
             "text": self.passage.text, "score": round(float(self.score), 6),
         }
+
+
+def speaker_turn(passage: Passage, i: int):
+    """The lines utterance i's speaker says from there on in this window, stepping over
+    others' short interjections ("Right."): what a quote from i is made of."""
+    speaker = passage.utterances[i][2]
+    for j in range(i, len(passage.utterances)):
+        line = passage.utterance_text(j)
+        if passage.utterances[j][2] == speaker:
+            yield line
+        elif line.count(" ") + 1 >= INTERJECTION_WORDS:
+            return
 
 
 @dataclass(frozen=True)
