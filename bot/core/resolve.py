@@ -5,6 +5,8 @@ still reads well if the episode later leaves the knowledge.
 """
 from __future__ import annotations
 
+from dataclasses import fields
+
 from ..errors import UserError
 from ..models import Invocation
 from ..store.answers import NOT_FOUND, AnswerLog, LoggedAnswer
@@ -94,6 +96,6 @@ def _answer(target: AnswerRef, answers: AnswerLog, asker: Invocation) -> LoggedA
 
 
 def _target_from_answer(answer: LoggedAnswer) -> PinTarget:
-    return PinTarget(quote=answer.quote or "", doc_id=answer.doc_id, start=answer.start, speaker=answer.speaker,
-                     chapter=answer.chapter, title=answer.title, code=answer.code, released=answer.released,
-                     url=answer.url)
+    """The logged answer's moment fields are the pin target's fields, by name."""
+    values = {f.name: getattr(answer, f.name) for f in fields(PinTarget)}
+    return PinTarget(**{**values, "quote": answer.quote or ""})
