@@ -212,12 +212,8 @@ class PodcastBot(discord.Client):
         if rendered.ephemeral and public_defer:
             await self._delete_thinking(interaction)
         private = rendered.ephemeral or not public_defer
-        try:
-            await interaction.followup.send(**_send_kwargs(rendered), ephemeral=private)
-        except discord.NotFound:
-            log.error("interaction %s expired before the reply was sent", interaction.id)
-        except discord.HTTPException as exc:
-            log.error("could not send the reply to interaction %s: %s %s", interaction.id, exc.status, exc.text)
+        await _logged_send(interaction, interaction.followup.send(**_send_kwargs(rendered), ephemeral=private),
+                           "the reply")
 
     async def _delete_thinking(self, interaction: discord.Interaction) -> None:
         """The first follow-up inherits the deferred message's visibility; remove the public
@@ -236,12 +232,8 @@ class PodcastBot(discord.Client):
         if interaction.response.is_done():
             await self.deliver(interaction, rendered)
             return
-        try:
-            await interaction.response.send_message(**_send_kwargs(rendered), ephemeral=True)
-        except discord.NotFound:
-            log.error("interaction %s expired before the private message was sent", interaction.id)
-        except discord.HTTPException as exc:
-            log.error("could not answer interaction %s: %s %s", interaction.id, exc.status, exc.text)
+        await _logged_send(interaction, interaction.response.send_message(**_send_kwargs(rendered), ephemeral=True),
+                           "the private message")
 
     # --- building invocations ----------------------------------------------------------------------
     def _invocation(self, interaction: discord.Interaction, command: str, text: str,
@@ -258,6 +250,17 @@ class PodcastBot(discord.Client):
         """Checked on every use: the permissions come with the interaction, resolved for this channel."""
         roles = getattr(interaction.user, "roles", [])
         return is_moderator(interaction.permissions.manage_messages, (r.id for r in roles), self.moderator_roles)
+
+
+async def _logged_send(interaction: discord.Interaction, sending, what: str) -> None:
+    """Await one send to Discord; a failure is logged for the operator, never raised
+    into the event loop (the member already sees "thinking…" or nothing)."""
+    try:
+        await sending
+    except discord.NotFound:
+        log.error("interaction %s expired before %s was sent", interaction.id, what)
+    except discord.HTTPException as exc:
+        log.error("could not send %s to interaction %s: %s %s", what, interaction.id, exc.status, exc.text)
 
 
 def _send_kwargs(rendered: DiscordMessage) -> dict:
