@@ -23,12 +23,13 @@ from .bm25 import SparseBM25
 from .documents import EXTENSIONS, SkippedFile, document_from_dict, document_to_dict
 from .index import SearchIndex
 from .passage_table import PassageTable
+from .phrases import TermSequences
 
 log = logging.getLogger(__name__)
 
 MAGIC = "podcast-answer-bot/index"
 RACY_NANOSECONDS = 2_000_000_000
-FORMAT = 6
+FORMAT = 7
 UTTERANCES = "utterances"  # stored beside the fields, with one row per utterance
 RANKING = "ranking"        # the fields merged with their default weights
 
@@ -99,6 +100,8 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
         arrays[f"{name}.offsets"] = bm.offsets
         arrays[f"{name}.doc_ids"] = bm.doc_ids
         arrays[f"{name}.weights"] = bm.weights
+    arrays["utterance_terms.offsets"] = index.utterance_terms.offsets
+    arrays["utterance_terms.ids"] = index.utterance_terms.ids
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     write_atomically(path, buffer.getvalue())
@@ -143,6 +146,7 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
         if len(counts) != len(meta["spelling_words"]):
             raise ValueError("spelling vocabulary and counts disagree")
         word_counts = dict(zip(meta["spelling_words"], counts.tolist()))
+        utterance_terms = TermSequences(npz["utterance_terms.offsets"], npz["utterance_terms.ids"])
     passages = PassageTable(columns, meta["passage_names"], blob)
     passages.check()
     documents = [document_from_dict(d) for d in meta["documents"]]
@@ -150,11 +154,12 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
     utterances, ranking = fields.pop(UTTERANCES), fields.pop(RANKING)
     if utterances.n_docs != len(passages.columns["utt_offset"]):
         raise ValueError("utterance rows and passages disagree")
+    utterance_terms.check(utterances.n_docs, len(utterances.vocabulary))
     by_id = {d.doc_id: d for d in documents}
     if any(bm.n_docs != len(passages) for bm in fields.values()) or not set(passages.names["doc"]) <= set(by_id):
         raise ValueError("index arrays, passages and documents disagree")
     return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts,
-                       utterances=utterances, ranking=ranking)
+                       utterances=utterances, ranking=ranking, utterance_terms=utterance_terms)
 
 
 def _models(index: SearchIndex) -> dict:

@@ -7,7 +7,8 @@ Fields, each a BM25 model over the same passages:
           names a guest or the episode's theme finds that episode's passages.
 A fourth model, `utterances`, has one row per utterance of every passage (rows in
 passage order, as `PassageTable` keeps them): it tells which utterance of a hit holds
-the question's terms, so the link can start there, without re-reading any text.
+the question's terms, so the link can start there, without re-reading any text, and
+`utterance_terms` keeps each of those rows' terms in spoken order, for phrase matching.
 Built from loaded knowledge, or restored from the cache; it does no I/O.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .bm25 import SparseBM25
 from .documents import Document
 from .passage_table import PassageTable
 from .passages import PassageSettings, cut_passages
+from .phrases import TermSequences
 from .tokenizer import Tokenizer
 
 if TYPE_CHECKING:  # the loader needs PyYAML, which a warm-cache start never imports
@@ -41,6 +43,7 @@ class SearchIndex:
     word_counts: dict[str, int] = field(default_factory=dict)  # unstemmed, for spelling
     utterances: SparseBM25 | None = None  # rows: every passage's utterances, in table order
     ranking: SparseBM25 | None = None     # the fields merged with FIELD_WEIGHTS
+    utterance_terms: TermSequences | None = None  # rows as in `utterances`, ids of its vocabulary
 
     @property
     def episodes(self) -> list[Document]:
@@ -81,6 +84,8 @@ def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSetti
         HEAD: SparseBM25.build([tokenizer(p.section or "") for p in passages]),
         DOC: SparseBM25.build([doc_tokens[p.doc_id] for p in passages]),
     }
-    utterances = SparseBM25.build([u for utts in utterance_tokens for u in utts])
+    utterance_rows = [u for utts in utterance_tokens for u in utts]
+    utterances = SparseBM25.build(utterance_rows)
     return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
-                       knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS))
+                       knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS),
+                       TermSequences.build(utterance_rows, utterances.vocabulary))

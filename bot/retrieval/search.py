@@ -3,6 +3,8 @@
 1. The question becomes terms (chat filler out, typos corrected): `query.py`.
 2. Every passage is scored by BM25 on its text, plus smaller weights for its chapter
    header and its episode's title, guests and speakers, merged into one sparse model.
+   The best candidates gain the weight of any long run of the question's terms one of
+   their utterances says in the question's order: `phrases.py`.
 3. The best candidates are taken in order, skipping a text already shown (two files
    can share a transcript) and keeping at most `per_chapter` per chapter, so the top
    five offer different moments rather than five windows on one.
@@ -20,6 +22,7 @@ import numpy as np
 from .anchoring import answer_in_next_window, choose_anchor
 from .hits import Hit, SearchResult
 from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
+from .phrases import MIN_RUN_TERMS, fewest_distinct_in_run, ordered_run_weight, rows_saying_a_run
 from .query import Query, QueryParser
 from .spelling import SpellingCorrector
 
@@ -34,6 +37,8 @@ class RankingSettings:
     candidates: int = 100
     min_coverage: float = 0.35
     host_weight: float = 0.25
+    phrase_min_terms: int = MIN_RUN_TERMS
+    phrase_weight: float = 1.0  # the run's terms count once more; 0.5-4 measure the same
 
 
 class Searcher:
@@ -46,15 +51,18 @@ class Searcher:
         weights = {TEXT: 1.0, HEAD: settings.head_weight, DOC: settings.doc_weight}
         self._ranking = index.ranking if weights == FIELD_WEIGHTS and index.ranking else merge_fields(index.fields, weights)
         docs = index.passages.columns["doc"]
+        self._passage_of_utterance = np.repeat(np.arange(len(docs)), np.diff(index.passages.columns["utt_bounds"]))
         self._document_starts = np.concatenate(([0], np.flatnonzero(np.diff(docs)) + 1, [len(docs)]))
 
     def search(self, question: str, k: int = 5) -> SearchResult:
         query = self.parser.parse(question)
         if not query.terms:
             return SearchResult(question, True, (), query)
+        weights, counts = self._utterance_matches(query.terms)
         scores = self.scores(query.terms)
-        weights = self._utterance_weights(query.terms)
-        hits = tuple(self._top_hits(scores, weights, k))
+        candidates = _top(scores, self.settings.candidates)
+        scores, candidates = self._with_phrases(query.terms, scores, candidates, counts)
+        hits = tuple(self._top_hits(candidates, scores, weights, k))
         abstained = not hits or self.coverage(query, hits[0]) < self.settings.min_coverage
         return SearchResult(question, abstained, hits, query)
 
@@ -103,22 +111,55 @@ class Searcher:
         bounds = self.index.passages.columns["utt_bounds"]
         return int(bounds[passage_row]), int(bounds[passage_row + 1])
 
-    def _utterance_weights(self, terms) -> np.ndarray:
-        """Per utterance row: the idf of the distinct question terms it contains."""
+    def _utterance_matches(self, terms) -> tuple[np.ndarray, np.ndarray]:
+        """Per utterance row: the idf of the distinct question terms it contains, and
+        how many of them (one bincount over the terms' postings)."""
         postings = self.index.utterances
-        weights = np.zeros(postings.n_docs)
+        rows, idfs = [], []
         for term in set(terms):
             i = postings.vocabulary.get(term)
             if i is not None:
-                weights[postings.doc_ids[postings.offsets[i]: postings.offsets[i + 1]]] += self.idf(term)
-        return weights
+                rows.append(postings.doc_ids[postings.offsets[i]: postings.offsets[i + 1]])
+                idfs.append(np.full(len(rows[-1]), self.idf(term)))
+        if not rows:
+            return np.zeros(postings.n_docs), np.zeros(postings.n_docs, dtype=np.int64)
+        rows = np.concatenate(rows)
+        return (np.bincount(rows, weights=np.concatenate(idfs), minlength=postings.n_docs),
+                np.bincount(rows, minlength=postings.n_docs))
 
-    def _top_hits(self, scores: np.ndarray, utterance_weights: np.ndarray, k: int):
+    def _with_phrases(self, terms, scores: np.ndarray, candidates: list[int], counts: np.ndarray):
+        """The scores and candidates (best first) after raising each candidate by
+        `phrase_weight` times the idf of the best run of the question's terms one of its
+        utterances says in the question's order (`phrases.py`). Only utterances holding
+        enough distinct question terms to say such a run are read."""
+        sequences, run = self.index.utterance_terms, self.settings.phrase_min_terms
+        if sequences is None or not self.settings.phrase_weight or len(terms) < run:
+            return scores, candidates
+        in_top = np.zeros(len(scores), dtype=bool)
+        in_top[candidates] = True
+        readable = np.flatnonzero(counts >= fewest_distinct_in_run(terms, run))
+        readable = readable[in_top[self._passage_of_utterance[readable]]]
+        vocabulary = self.index.utterances.vocabulary
+        ids = [vocabulary.get(t) for t in terms]
+        idfs = [self.idf(t) for t in terms]
+        bonus: dict[int, float] = {}
+        for utterance in rows_saying_a_run(ids, sequences, readable, run):
+            row = int(self._passage_of_utterance[utterance])
+            weight = ordered_run_weight(ids, idfs, sequences.row(utterance), run)
+            bonus[row] = max(bonus.get(row, 0.0), weight)
+        if not bonus:
+            return scores, candidates
+        raised = scores.copy()
+        for row, weight in bonus.items():
+            raised[row] += self.settings.phrase_weight * weight
+        return raised, sorted(candidates, key=lambda row: -raised[row])  # stable: ties keep their order
+
+    def _top_hits(self, candidates: list[int], scores: np.ndarray, utterance_weights: np.ndarray, k: int):
         shown: set[str] = set()  # passage texts and quote openings: two files can share a transcript
         per_chapter: dict[tuple[int, int], int] = {}
         columns = self.index.passages.as_lists()
         count = 0
-        for i in _top(scores, self.settings.candidates):
+        for i in candidates:
             chapter = (columns["doc"][i], columns["section"][i])
             if per_chapter.get(chapter, 0) >= self.settings.per_chapter:
                 continue

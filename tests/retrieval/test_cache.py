@@ -23,6 +23,8 @@ def test_second_open_reuses_cache_with_same_results(tmp_path):
     assert second.index.documents == first.index.documents
     q = second.index.tokenizer("gardening robots")
     np.testing.assert_array_equal(second.index.fields["text"].scores(q), first.index.fields["text"].scores(q))
+    for part in ("offsets", "ids"):  # phrase matching reads the utterances' terms in order
+        np.testing.assert_array_equal(getattr(second.index.utterance_terms, part), getattr(first.index.utterance_terms, part))
 
 
 def test_changed_content_rebuilds_even_with_same_size_and_name(tmp_path):

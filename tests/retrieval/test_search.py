@@ -5,7 +5,7 @@ from bot.retrieval.documents import Document
 from bot.retrieval.index import build_index
 from bot.retrieval.loader import load_knowledge
 from bot.retrieval.hits import trim_at_sentence
-from bot.retrieval.search import Searcher, episode_first
+from bot.retrieval.search import RankingSettings, Searcher, episode_first
 
 from .helpers import episode_text, write
 
@@ -147,3 +147,30 @@ def test_trim_at_sentence():
     assert trim_at_sentence(text, 100) == text
     assert trim_at_sentence(text, 8) == "One two three. Four five six seven."
     assert trim_at_sentence("a b c d e f", 3) == "a b c …"
+
+
+def test_an_exchange_saying_the_questions_words_in_order_outranks_scattered_matches(tmp_path):
+    """The host putting the member's very question to a guest beats a passage that only
+    holds the same words, more often, in no particular order."""
+    folder = tmp_path / "k"
+    write(folder, "team-structures.md", episode_text(
+        title="Team structures", youtube="teams1", guests=("Lisa Cohen",), transcript=[
+            {"header": "Reporting lines"},
+            {"line": "What goes wrong when data scientists report to an engineering manager?", "sec": 100, "who": "Alexey"},
+            {"line": "They ship fast, but nobody reviews their models and their growth stalls.", "sec": 110, "who": "Lisa"},
+        ]))
+    write(folder, "managers.md", episode_text(
+        title="Managers", youtube="mgr1", guests=("Tom Berg",), transcript=[
+            {"header": "Managing"},
+            {"line": "Every engineering manager I know says engineering and data argue. The data people want "
+                     "scientists, the manager wants a report, engineering wants a report too, and it goes wrong "
+                     "for the data manager.", "sec": 50, "who": "Tom"},
+        ]))
+    index = build_index(load_knowledge([folder]))
+    question = "what goes wrong when data scientists report to an engineering manager"
+
+    without = Searcher(index, RankingSettings(phrase_weight=0)).search(question, 2).hits[0]
+    best = Searcher(index).search(question, 2).hits[0]
+
+    assert without.document.doc_id == "managers"
+    assert (best.document.doc_id, best.start, best.speaker) == ("team-structures", 110, "Lisa")

@@ -1,0 +1,100 @@
+"""The question's words said in the question's order: evidence BM25 cannot see.
+
+BM25 scores a passage by which words it holds, not how they are put together. An
+utterance that says four or more of the question's terms one after another, in the
+question's order (stop words aside, as everywhere in the index), is about the
+question itself: typically the host putting the member's very question to the guest.
+Runs of two or three terms are not: "data science team" is said everywhere. On the
+dev and held-out sets a run of four fires on about one question in twenty, and each
+time on the answering exchange (docs/retrieval.md).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_RUN_TERMS = 4
+
+
+@dataclass(frozen=True)
+class TermSequences:
+    """Per utterance row, its terms as ids of one vocabulary, in spoken order."""
+
+    offsets: np.ndarray  # int64, rows + 1
+    ids: np.ndarray      # int32
+
+    @classmethod
+    def build(cls, rows: list[list[str]], vocabulary: dict[str, int]) -> "TermSequences":
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        ids = np.fromiter((vocabulary[t] for row in rows for t in row), dtype=np.int32, count=int(lengths.sum()))
+        return cls(np.concatenate(([0], np.cumsum(lengths))).astype(np.int64), ids)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def row(self, i: int) -> list[int]:
+        return self.ids[self.offsets[i]: self.offsets[i + 1]].tolist()
+
+    def check(self, n_rows: int, n_terms: int) -> None:
+        if self.offsets.shape != (n_rows + 1,) or int(self.offsets[-1]) != len(self.ids):
+            raise ValueError("term sequences do not fit the utterance rows")
+        if len(self.ids) and (int(self.ids.min()) < 0 or int(self.ids.max()) >= n_terms):
+            raise ValueError("term sequences point outside the vocabulary")
+
+
+def fewest_distinct_in_run(query_ids: Sequence, min_run: int = MIN_RUN_TERMS) -> int:
+    """How many distinct terms any run of `min_run` consecutive question terms holds at
+    the least: an utterance with fewer of the question's terms cannot say such a run."""
+    return min(len(set(query_ids[i:i + min_run])) for i in range(len(query_ids) - min_run + 1))
+
+
+def rows_saying_a_run(query_ids: Sequence, sequences: TermSequences, rows: np.ndarray,
+                      min_run: int = MIN_RUN_TERMS) -> list[int]:
+    """Those of `rows` that say `min_run` consecutive question terms consecutively.
+
+    One vectorised pass over all the rows at once (a question-term x spoken-term match
+    matrix, rows joined by a separator no term matches), so the exact, per-term
+    weighing in `ordered_run_weight` only reads the rare rows that have a run."""
+    if len(query_ids) < min_run or not len(rows):
+        return []
+    offsets = sequences.offsets
+    lengths = offsets[rows + 1] - offsets[rows]
+    joined = np.full(int(lengths.sum()) + len(rows), -1, dtype=np.int64)  # -1: the separator
+    owner = np.repeat(rows, lengths + 1)
+    at = 0
+    for row, length in zip(rows.tolist(), lengths.tolist()):
+        joined[at: at + length] = sequences.ids[offsets[row]: offsets[row] + length]
+        at += length + 1
+    question = np.array([-2 if t is None else t for t in query_ids])  # -2 matches nothing
+    matches = question[:, None] == joined[None, :]
+    n_starts, n_positions = len(question) - min_run + 1, len(joined) - min_run + 1
+    if n_positions <= 0:
+        return []
+    runs = matches[:n_starts, :n_positions].copy()
+    for step in range(1, min_run):  # run starts: question term i at spoken position j, i+1 at j+1, ...
+        runs &= matches[step: step + n_starts, step: step + n_positions]
+    return sorted(set(owner[np.flatnonzero(runs.any(axis=0))].tolist()))
+
+
+def ordered_run_weight(query_ids: Sequence, weights: Sequence[float], spoken: Sequence[int],
+                       min_run: int = MIN_RUN_TERMS) -> float:
+    """The summed weight of the best run of consecutive question terms (`query_ids`,
+    None for a term the archive lacks) that `spoken` says consecutively; 0.0 when no
+    run is `min_run` terms long."""
+    positions: dict[int, list[int]] = {}
+    for i, term in enumerate(query_ids):
+        if term is not None:
+            positions.setdefault(term, []).append(i)
+    best = 0.0
+    previous: dict[int, tuple[int, float]] = {}  # question position -> run ending there
+    for term in spoken:
+        current = {}
+        for i in positions.get(term, ()):
+            length, weight = previous.get(i - 1, (0, 0.0))
+            current[i] = length + 1, weight + weights[i]
+            if length + 1 >= min_run:
+                best = max(best, weight + weights[i])
+        previous = current
+    return best
