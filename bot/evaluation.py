@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .retrieval.hits import SearchResult
+from .retrieval.loader import document_id
 
 EARLY_SECONDS = 60
 _SPACES = re.compile(r"\s+")
@@ -100,7 +101,7 @@ def gold_answers(question: dict) -> list[dict]:
 
 
 def is_hit(hit, gold: dict) -> bool:
-    if hit.document.doc_id != gold.get("doc"):
+    if gold.get("doc") is None or hit.document.doc_id != document_id(Path(gold["doc"])):
         return False
     if gold.get("contains"):
         return _fold(gold["contains"]) in _fold(hit.passage.text)

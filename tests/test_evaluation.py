@@ -18,6 +18,12 @@ def test_a_link_may_land_up_to_a_minute_early_and_never_after_the_span():
     assert not is_hit(moment(100), {"doc": "other", "start": 100, "end": 130})
 
 
+def test_a_label_naming_a_doubled_extension_file_by_its_last_extension_still_matches():
+    # `slug.md.md` in the archive: "the file name without extension" may be read either way
+    assert is_hit(moment(100), {"doc": "ep.md", "start": 100, "end": 130})
+    assert not is_hit(moment(100), {"doc": "ep.txt.other", "start": 100, "end": 130})
+
+
 def test_an_article_hit_contains_the_phrase_ignoring_case_and_spacing():
     hit = Hit(ARTICLE, Passage("post", None, "You need to   apply\nto a project.", ((0, None, None),)), 1.0)
     assert is_hit(hit, {"doc": "post", "contains": "need to apply to a PROJECT"})
