@@ -128,31 +128,34 @@ class Searcher:
                 np.bincount(rows, minlength=postings.n_docs))
 
     def _with_phrases(self, terms, scores: np.ndarray, candidates: list[int], counts: np.ndarray):
-        """The scores and candidates (best first) after raising each candidate by
-        `phrase_weight` times the idf of the best run of the question's terms one of its
-        utterances says in the question's order (`phrases.py`). Only utterances holding
-        enough distinct question terms to say such a run are read."""
-        sequences, run = self.index.utterance_terms, self.settings.phrase_min_terms
-        if sequences is None or not self.settings.phrase_weight or len(terms) < run:
-            return scores, candidates
-        in_top = np.zeros(len(scores), dtype=bool)
-        in_top[candidates] = True
-        readable = np.flatnonzero(counts >= fewest_distinct_in_run(terms, run))
-        readable = readable[in_top[self._passage_of_utterance[readable]]]
-        vocabulary = self.index.utterances.vocabulary
-        ids = [vocabulary.get(t) for t in terms]
-        idfs = [self.idf(t) for t in terms]
-        bonus: dict[int, float] = {}
-        for utterance in rows_saying_a_run(ids, sequences, readable, run):
-            row = int(self._passage_of_utterance[utterance])
-            weight = ordered_run_weight(ids, idfs, sequences.row(utterance), run)
-            bonus[row] = max(bonus.get(row, 0.0), weight)
+        """The scores and the candidates' order (best first) once phrase runs count."""
+        bonus = self._phrase_runs(terms, candidates, counts)
         if not bonus:
             return scores, candidates
         raised = scores.copy()
         for row, weight in bonus.items():
             raised[row] += self.settings.phrase_weight * weight
         return raised, sorted(candidates, key=lambda row: -raised[row])  # stable: ties keep their order
+
+    def _phrase_runs(self, terms, candidates: list[int], counts: np.ndarray) -> dict[int, float]:
+        """Candidate row -> the idf of the best run of the question's terms one of its
+        utterances says in the question's order (`phrases.py`). Only utterances holding
+        enough distinct question terms to say such a run are read."""
+        sequences, run = self.index.utterance_terms, self.settings.phrase_min_terms
+        if sequences is None or not self.settings.phrase_weight or len(terms) < run:
+            return {}
+        in_candidates = np.zeros(len(self.index.passages), dtype=bool)
+        in_candidates[candidates] = True
+        readable = np.flatnonzero(counts >= fewest_distinct_in_run(terms, run))
+        readable = readable[in_candidates[self._passage_of_utterance[readable]]]
+        vocabulary = self.index.utterances.vocabulary
+        ids = [vocabulary.get(t) for t in terms]
+        idfs = [self.idf(t) for t in terms]
+        best: dict[int, float] = {}
+        for utterance in rows_saying_a_run(ids, sequences, readable, run):
+            row = int(self._passage_of_utterance[utterance])
+            best[row] = max(best.get(row, 0.0), ordered_run_weight(ids, idfs, sequences.row(utterance), run))
+        return best
 
     def _top_hits(self, candidates: list[int], scores: np.ndarray, utterance_weights: np.ndarray, k: int):
         shown: set[str] = set()  # passage texts and quote openings: two files can share a transcript
