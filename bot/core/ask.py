@@ -11,7 +11,7 @@ from ..store.answers import LoggedAnswer, new_answer_id
 from ..store.pins import Pin
 from .context import Context
 from .matching import normalize
-from .moments import episode_card, moment_from_hit, moment_from_target, moment_notes
+from .moments import episode_card, moment_from_hit, moment_from_target, moment_notes, target_from_moment
 from .render import answer_text, not_found_text, pinned_text
 
 log = logging.getLogger(__name__)
@@ -60,12 +60,8 @@ def _not_found(ctx: Context, inv: Invocation, question: str, searcher, hits) -> 
 
 def _log(ctx: Context, inv: Invocation, question: str, kind: str, moment: Moment | None,
          pin_id: int | None = None) -> str:
-    fields = {}
-    if moment is not None:
-        fields = dict(doc_id=moment.doc_id or None, start=moment.start, quote=moment.text, speaker=moment.speaker,
-                      chapter=moment.chapter, title=moment.title, code=moment.code, released=moment.released,
-                      url=moment.url)
     entry = LoggedAnswer(answer_id=new_answer_id(), asked_at=ctx.timestamp(), platform=inv.platform,
                          channel_id=inv.channel_id, thread_id=inv.thread_id or "", user_id=inv.user_id,
-                         question=question, normalized=normalize(question), kind=kind, pin_id=pin_id, **fields)
+                         question=question, normalized=normalize(question), kind=kind, pin_id=pin_id,
+                         target=None if moment is None else target_from_moment(moment))
     return ctx.answers.record(entry).answer_id

@@ -27,6 +27,13 @@ def moment_from_target(target: PinTarget, documents: dict) -> Moment:
         released=doc.released if doc else target.released)
 
 
+def target_from_moment(moment: Moment) -> PinTarget:
+    """The snapshot of a shown moment that the answer log keeps and a pin can reuse."""
+    return PinTarget(quote=moment.text, doc_id=moment.doc_id or None, start=moment.start, speaker=moment.speaker,
+                     chapter=moment.chapter, title=moment.title, code=moment.code, released=moment.released,
+                     url=moment.url)
+
+
 def episode_card(doc, with_chapters: bool = False) -> EpisodeCard:
     chapters = tuple(ChapterLink(c.title, c.sec, doc.link_at(c.sec)) for c in doc.chapters) if with_chapters else ()
     return EpisodeCard(doc_id=doc.doc_id, title=doc.title, code=doc.code, guests=tuple(doc.guests),

@@ -5,11 +5,9 @@ still reads well if the episode later leaves the knowledge.
 """
 from __future__ import annotations
 
-from dataclasses import fields
-
 from ..errors import UserError
 from ..models import Invocation
-from ..store.answers import NOT_FOUND, AnswerLog, LoggedAnswer
+from ..store.answers import AnswerLog, LoggedAnswer
 from ..store.pins import PinTarget
 from ..timefmt import clock
 from .targets import AnswerRef, MomentRef, NoteRef, Target, YouTubeRef
@@ -28,7 +26,7 @@ def resolve_target(target: Target, index, answers: AnswerLog | None,
     """
     if isinstance(target, AnswerRef):
         answer = _answer(target, answers, asker)
-        return _target_from_answer(answer), answer
+        return answer.target, answer
     if isinstance(target, NoteRef):
         return PinTarget(quote=target.text, url=target.url), None
     if isinstance(target, YouTubeRef):
@@ -90,12 +88,7 @@ def _answer(target: AnswerRef, answers: AnswerLog, asker: Invocation) -> LoggedA
         answer = answers.last_for(asker.user_id, asker.conversation)
         if answer is None:
             raise UserError("I haven't answered you in this conversation yet; ask first, then `/pin last`.")
-    if answer.kind == NOT_FOUND or not answer.quote:
+    if answer.target is None or not answer.target.quote:  # a not-found reply logs no target
         raise UserError("That reply found nothing, so there is no answer to pin.")
     return answer
 
-
-def _target_from_answer(answer: LoggedAnswer) -> PinTarget:
-    """The logged answer's moment fields are the pin target's fields, by name."""
-    values = {f.name: getattr(answer, f.name) for f in fields(PinTarget)}
-    return PinTarget(**{**values, "quote": answer.quote or ""})

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass, fields, replace
 
 from .db import Database
+from .pins import TARGET_COLUMNS, PinTarget
 
 FOUND = "answer"
 PINNED = "pinned"
@@ -29,15 +30,7 @@ class LoggedAnswer:
     normalized: str
     kind: str
     pin_id: int | None = None
-    doc_id: str | None = None
-    start: int | None = None
-    quote: str | None = None
-    speaker: str | None = None
-    chapter: str | None = None
-    title: str | None = None
-    code: str | None = None
-    released: str | None = None
-    url: str | None = None
+    target: PinTarget | None = None  # what the reply quoted, as a pin would; None: found nothing
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,8 @@ class ReportLine:
         return self.not_found + self.not_helpful
 
 
-_COLUMNS = tuple(f.name for f in fields(LoggedAnswer))
+_ANSWER_COLUMNS = tuple(f.name for f in fields(LoggedAnswer) if f.name != "target")
+_COLUMNS = _ANSWER_COLUMNS + TARGET_COLUMNS  # the target is stored flat, beside the answer
 
 
 def new_answer_id() -> str:
@@ -69,7 +63,7 @@ class AnswerLog:
             try:
                 with self.db.write() as conn:
                     conn.execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                                 [getattr(answer, c) for c in _COLUMNS])
+                                 _row_values(answer))
                 return answer
             except sqlite3.IntegrityError:
                 answer = _with_id(answer, new_answer_id())
@@ -128,8 +122,15 @@ class AnswerLog:
         return [ReportLine(r["normalized"], r["example"], r["not_found"], r["not_helpful"]) for r in rows]
 
 
+def _row_values(answer: LoggedAnswer) -> list:
+    target = answer.target
+    return ([getattr(answer, c) for c in _ANSWER_COLUMNS]
+            + [None if target is None else getattr(target, c) for c in TARGET_COLUMNS])
+
+
 def _row_to_answer(row: sqlite3.Row) -> LoggedAnswer:
-    return LoggedAnswer(**{c: row[c] for c in _COLUMNS})
+    target = PinTarget(**{c: row[c] for c in TARGET_COLUMNS}) if row["quote"] is not None else None
+    return LoggedAnswer(**{c: row[c] for c in _ANSWER_COLUMNS}, target=target)
 
 
 def _with_id(answer: LoggedAnswer, answer_id: str) -> LoggedAnswer:

@@ -70,7 +70,7 @@ class PinEntry:
     aliases: tuple[Alias, ...] = ()
 
 
-_TARGET_COLUMNS = tuple(f.name for f in fields(PinTarget))
+TARGET_COLUMNS = tuple(f.name for f in fields(PinTarget))
 
 
 class PhraseTaken(Exception):
@@ -180,16 +180,16 @@ class PinStore:
 def _upsert(conn: sqlite3.Connection, entry: PinEntry, actor: Actor, at: str, action: str = "pin") -> tuple[int, bool]:
     _check_free(conn, entry.normalized, None, aliases_only=True)
     row = conn.execute("SELECT pin_id FROM pins WHERE normalized = ?", (entry.normalized,)).fetchone()
-    values = [getattr(entry.target, c) for c in _TARGET_COLUMNS]
+    values = [getattr(entry.target, c) for c in TARGET_COLUMNS]
     if row:
         pin_id = row["pin_id"]
-        assignments = ", ".join(f"{c} = ?" for c in _TARGET_COLUMNS)
+        assignments = ", ".join(f"{c} = ?" for c in TARGET_COLUMNS)
         conn.execute(f"UPDATE pins SET question = ?, {assignments}, pinned_by = ?, pinned_by_id = ?, platform = ?,"
                      " pinned_at = ? WHERE pin_id = ?",
                      (entry.question, *values, actor.user_name, actor.user_id, actor.platform, at, pin_id))
     else:
-        columns = ", ".join(_TARGET_COLUMNS)
-        marks = ", ".join("?" for _ in _TARGET_COLUMNS)
+        columns = ", ".join(TARGET_COLUMNS)
+        marks = ", ".join("?" for _ in TARGET_COLUMNS)
         pin_id = conn.execute(
             f"INSERT INTO pins (question, normalized, {columns}, pinned_by, pinned_by_id, platform, pinned_at)"
             f" VALUES (?, ?, {marks}, ?, ?, ?, ?)",
@@ -234,7 +234,7 @@ def _load_pins(conn: sqlite3.Connection, where: str = "", params: tuple = ()) ->
     for a in conn.execute(f"SELECT pin_id, phrase, normalized FROM pin_aliases"
                           f" WHERE pin_id IN (SELECT pin_id FROM pins {where}) ORDER BY alias_id", params):
         aliases.setdefault(a["pin_id"], []).append(Alias(a["phrase"], a["normalized"]))
-    return [Pin(r["pin_id"], r["question"], r["normalized"], PinTarget(**{c: r[c] for c in _TARGET_COLUMNS}),
+    return [Pin(r["pin_id"], r["question"], r["normalized"], PinTarget(**{c: r[c] for c in TARGET_COLUMNS}),
                 r["pinned_by"], r["pinned_at"], r["uses"], tuple(aliases.get(r["pin_id"], ())))
             for r in rows]
 

@@ -37,7 +37,7 @@ def test_answer_has_moment_alternatives_notes_and_a_logged_id(core, db):
     assert not any("years ago" in n for n in reply.notes)  # 2024 is recent for the test clock (2025)
     assert reply.answer.text[:40] in reply.text and reply.answer.url in reply.text
     logged = AnswerLog(db).get(reply.answer_id)
-    assert (logged.question, logged.doc_id, logged.start) == (
+    assert (logged.question, logged.target.doc_id, logged.target.start) == (
         "what roles are there for data engineers in volunteer projects", EPISODE_ID, reply.answer.start)
 
 
