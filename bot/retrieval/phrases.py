@@ -31,9 +31,6 @@ class TermSequences:
         ids = np.fromiter((vocabulary[t] for row in rows for t in row), dtype=np.int32, count=int(lengths.sum()))
         return cls(np.concatenate(([0], np.cumsum(lengths))).astype(np.int64), ids)
 
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
     def row(self, i: int) -> list[int]:
         return self.ids[self.offsets[i]: self.offsets[i + 1]].tolist()
 

@@ -142,7 +142,7 @@ class Searcher:
         utterances says in the question's order (`phrases.py`). Only utterances holding
         enough distinct question terms to say such a run are read."""
         sequences, run = self.index.utterance_terms, self.settings.phrase_min_terms
-        if sequences is None or not self.settings.phrase_weight or len(terms) < run:
+        if not self.settings.phrase_weight or len(terms) < run:
             return {}
         in_candidates = np.zeros(len(self.index.passages), dtype=bool)
         in_candidates[candidates] = True
