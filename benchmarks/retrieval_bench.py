@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bot.retrieval.index import build_index  # noqa: E402
 from bot.retrieval.loader import load_knowledge  # noqa: E402
 from bot.retrieval.search import Searcher  # noqa: E402
-from bot.retrieval.service import open_index  # noqa: E402
+from bot.retrieval.cached_index import open_index  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 IMPORTS_ONLY = "import numpy, yaml, rank_bm25, Stemmer"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from discord import AppCommandType
 
-from bot.adapters.discord_bot import PodcastBot
-from bot.adapters.slack_app import SLACK_COMMANDS
+from bot.adapters.discord.bot import PodcastBot
+from bot.adapters.slack.app import SLACK_COMMANDS
 from bot.command_table import COMMAND_NAMES, COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent

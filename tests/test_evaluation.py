@@ -1,5 +1,5 @@
 """The hit rule of ../shared/eval/README.md, on hand-made hits."""
-from bot.evaluation import evaluate, is_hit
+from bot.core.evaluation import evaluate, is_hit
 from bot.retrieval.documents import Document
 from bot.retrieval.passages import Passage
 from bot.retrieval.hits import Hit, SearchResult

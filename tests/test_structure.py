@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "bot"
-ENTRY_POINTS = {"bot.cli", "bot.__main__", "bot.core_cli"}   # they pick and start an adapter
+ENTRY_POINTS = {"bot.app.cli", "bot.__main__", "bot.app.jobs"}   # they pick and start an adapter
 SLACK_LIBRARIES = ("slack_bolt", "slack_sdk", "slack")
 DISCORD_LIBRARIES = ("discord",)
 

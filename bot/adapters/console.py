@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Iterable, TextIO
 
-from ..models import Invocation, Reply
+from bot.models import Invocation, Reply
 
 PLATFORM = "console"
 FEEDBACK = {"helpful": True, "unhelpful": False}

@@ -1,4 +1,4 @@
 """The platform-neutral command core: `Core.handle(Invocation) -> Reply`."""
-from .core import Core
+from bot.core.dispatcher import Core
 
 __all__ = ["Core"]

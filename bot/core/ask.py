@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import logging
 
-from ..models import ANSWER, NOT_FOUND, PINNED, Invocation, Moment, PinInfo, Reply
-from ..retrieval.episodes_query import find_episodes
-from ..retrieval.search import episode_first
-from ..store import answers as log_kinds
-from ..store.answers import LoggedAnswer, new_answer_id
-from ..store.pins import Pin
-from .context import Context
-from .matching import normalize
-from .moments import episode_card, moment_from_hit, moment_from_target, moment_notes, target_from_moment
-from .render import answer_text, not_found_text, pinned_text
+from bot.models import ANSWER, NOT_FOUND, PINNED, Invocation, Moment, PinInfo, Reply
+from bot.retrieval.episode_lookup import find_episodes
+from bot.retrieval.search import episode_first
+from bot.store import answers as log_kinds
+from bot.store.answers import LoggedAnswer, new_answer_id
+from bot.store.pins import Pin
+from bot.core.context import Context
+from bot.core.matching import normalize
+from bot.core.moments import episode_card, moment_from_hit, moment_from_target, moment_notes, target_from_moment
+from bot.core.render import answer_text, not_found_text, pinned_text
 
 log = logging.getLogger(__name__)
 

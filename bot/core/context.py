@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from ..knowledge_handle import KnowledgeHandle
-from ..models import Invocation
-from ..store.answers import AnswerLog
-from ..store.pins import Actor, PinStore
-from .matching import PinMatcher
+from bot.knowledge_handle import KnowledgeHandle
+from bot.models import Invocation
+from bot.store.answers import AnswerLog
+from bot.store.pins import Actor, PinStore
+from bot.core.matching import PinMatcher
 
 
 def utc_now() -> datetime:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..errors import UserError
+from bot.errors import UserError
 
 MAX_QUESTION_CHARS = 500
 

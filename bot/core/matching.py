@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..retrieval.tokenizer import Tokenizer
+from bot.retrieval.tokenizer import Tokenizer
 
 MIN_COVERAGE = 0.75
 

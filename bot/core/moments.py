@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..models import ChapterLink, EpisodeCard, Moment
-from ..retrieval.hits import Hit
-from ..store.pins import PinTarget
+from bot.models import ChapterLink, EpisodeCard, Moment
+from bot.retrieval.hits import Hit
+from bot.store.pins import PinTarget
 
 OLD_AFTER_YEARS = 3
 

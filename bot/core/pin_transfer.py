@@ -12,13 +12,13 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import UserError
-from ..store.pins import Actor, Alias, PhraseTaken, Pin, PinEntry, PinStore, PinTarget
-from ..timefmt import clock
-from .inputs import MAX_QUESTION_CHARS, tidy
-from .matching import normalize
-from .resolve import resolve_target
-from .targets import AnswerRef, NoteRef, parse_target
+from bot.errors import UserError
+from bot.store.pins import Actor, Alias, PhraseTaken, Pin, PinEntry, PinStore, PinTarget
+from bot.timefmt import clock
+from bot.core.inputs import MAX_QUESTION_CHARS, tidy
+from bot.core.matching import normalize
+from bot.core.resolve import resolve_target
+from bot.core.targets import AnswerRef, NoteRef, parse_target
 
 MAX_QUOTE_CHARS = 5000  # an article paragraph, copied from a logged answer
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import re
 
-from ..errors import UserError
-from ..models import INFO, Invocation, Reply
-from ..store.pins import Alias, PhraseTaken, PinEntry
-from .context import Context, actor_of
-from .inputs import clean_question
-from .matching import normalize
-from .render import pin_line, pins_text
-from .resolve import resolve_target
-from .targets import AliasRequest, AnswerRef, PinRequest, parse_pin_text, parse_target
+from bot.errors import UserError
+from bot.models import INFO, Invocation, Reply
+from bot.store.pins import Alias, PhraseTaken, PinEntry
+from bot.core.context import Context, actor_of
+from bot.core.inputs import clean_question
+from bot.core.matching import normalize
+from bot.core.render import pin_line, pins_text
+from bot.core.resolve import resolve_target
+from bot.core.targets import AliasRequest, AnswerRef, PinRequest, parse_pin_text, parse_target
 
 
 def pin(ctx: Context, inv: Invocation) -> Reply:

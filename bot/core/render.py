@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import textwrap
 
-from ..command_table import COMMANDS
-from ..models import EpisodeCard, Moment, PinInfo
-from ..store.pins import Pin
-from ..timefmt import clock
+from bot.command_table import COMMANDS
+from bot.models import EpisodeCard, Moment, PinInfo
+from bot.store.pins import Pin
+from bot.timefmt import clock
 
 NOT_FOUND_TEXT = "I couldn't find that in the episodes."
 

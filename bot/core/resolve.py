@@ -5,12 +5,12 @@ still reads well if the episode later leaves the knowledge.
 """
 from __future__ import annotations
 
-from ..errors import UserError
-from ..models import Invocation
-from ..store.answers import AnswerLog, LoggedAnswer
-from ..store.pins import PinTarget
-from ..timefmt import clock
-from .targets import AnswerRef, MomentRef, NoteRef, Target, YouTubeRef
+from bot.errors import UserError
+from bot.models import Invocation
+from bot.store.answers import AnswerLog, LoggedAnswer
+from bot.store.pins import PinTarget
+from bot.timefmt import clock
+from bot.core.targets import AnswerRef, MomentRef, NoteRef, Target, YouTubeRef
 
 QUOTE_MIN_WORDS = 25
 # Transcripts end before the recording does; allow a little past the last line.

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
-from ..errors import UserError
-from .inputs import strip_mentions, tidy
+from bot.errors import UserError
+from bot.core.inputs import strip_mentions, tidy
 
 MAX_NOTE_CHARS = 500
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .hits import INTERJECTION_WORDS, speaker_turn
-from .passages import Passage
+from bot.retrieval.hits import INTERJECTION_WORDS, speaker_turn
+from bot.retrieval.passages import Passage
 
 LINK_LEAD_SECONDS = 20  # longer leads cost hits on the dev set (docs/retrieval.md)
 

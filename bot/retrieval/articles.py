@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .documents import ARTICLE, Document, LoadedDocument, Section, Utterance
-from .text import clean_inline, clean_markdown
-from .values import as_iso_date, as_strings, as_text
+from bot.retrieval.documents import ARTICLE, Document, LoadedDocument, Section, Utterance
+from bot.retrieval.text import clean_inline, clean_markdown
+from bot.retrieval.values import as_iso_date, as_strings, as_text
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+")

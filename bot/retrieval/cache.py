@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic_file import write_atomically
-from .bm25 import SparseBM25
-from .documents import EXTENSIONS, SkippedFile, document_from_dict, document_to_dict
-from .index import SearchIndex
-from .passage_table import PassageTable
-from .phrases import TermSequences
+from bot.atomic_file import write_atomically
+from bot.retrieval.bm25 import SparseBM25
+from bot.retrieval.documents import EXTENSIONS, SkippedFile, document_from_dict, document_to_dict
+from bot.retrieval.index import SearchIndex
+from bot.retrieval.passage_table import PassageTable
+from bot.retrieval.phrases import TermSequences
 
 log = logging.getLogger(__name__)
 

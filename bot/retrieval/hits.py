@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .documents import Document
-from .passages import Passage
-from .query import Query
+from bot.retrieval.documents import Document
+from bot.retrieval.passages import Passage
+from bot.retrieval.query import Query
 
 QUOTE_WORDS = 90
 INTERJECTION_WORDS = 12  # shorter lines from someone else ("Right.") don't end a quote

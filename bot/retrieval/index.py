@@ -17,15 +17,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .bm25 import SparseBM25
-from .documents import Document
-from .passage_table import PassageTable
-from .passages import PassageSettings, cut_passages
-from .phrases import TermSequences
-from .tokenizer import Tokenizer
+from bot.retrieval.bm25 import SparseBM25
+from bot.retrieval.documents import Document
+from bot.retrieval.passage_table import PassageTable
+from bot.retrieval.passages import PassageSettings, cut_passages
+from bot.retrieval.phrases import TermSequences
+from bot.retrieval.tokenizer import Tokenizer
 
 if TYPE_CHECKING:  # the loader needs PyYAML, which a warm-cache start never imports
-    from .loader import Knowledge
+    from bot.retrieval.loader import Knowledge
 
 TEXT, HEAD, DOC = "text", "head", "doc"
 # How much a match in the chapter header and in the episode's metadata counts against

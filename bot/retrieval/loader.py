@@ -9,13 +9,13 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
-from .articles import load_article
-from .documents import EXTENSIONS, LoadedDocument, SkippedFile
-from .episodes import is_episode, load_episode
-from .frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
-from .people import PEOPLE_FOLDER, load_people
-from .values import as_text
+from bot.errors import UserError
+from bot.retrieval.articles import load_article
+from bot.retrieval.documents import EXTENSIONS, LoadedDocument, SkippedFile
+from bot.retrieval.episode_files import is_episode, load_episode
+from bot.retrieval.frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
+from bot.retrieval.people import PEOPLE_FOLDER, load_people
+from bot.retrieval.values import as_text
 
 log = logging.getLogger(__name__)
 

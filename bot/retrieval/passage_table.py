@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .passages import Passage
+from bot.retrieval.passages import Passage
 
 NONE = -1  # "no second" / "no speaker" in the integer columns
 

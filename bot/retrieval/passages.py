@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .documents import LoadedDocument, Section, Utterance
+from bot.retrieval.documents import LoadedDocument, Section, Utterance
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[A-Z0-9])")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
-from .values import as_text
+from bot.retrieval.frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
+from bot.retrieval.values import as_text
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .spelling import SpellingCorrector
-from .tokenizer import Tokenizer
+from bot.retrieval.spelling import SpellingCorrector
+from bot.retrieval.tokenizer import Tokenizer
 
 # Words that carry no topic in a question to a podcast archive. Contractions without
 # apostrophes ("whats", "dont") slip past the stop word list, so they are here too.

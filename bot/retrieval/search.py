@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .anchoring import answer_in_next_window, choose_anchor
-from .hits import Hit, SearchResult
-from .index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
-from .phrases import MIN_RUN_TERMS, fewest_distinct_in_run, ordered_run_weight, rows_saying_a_run
-from .query import Query, QueryParser
-from .spelling import SpellingCorrector
+from bot.retrieval.anchoring import answer_in_next_window, choose_anchor
+from bot.retrieval.hits import Hit, SearchResult
+from bot.retrieval.index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
+from bot.retrieval.phrases import MIN_RUN_TERMS, fewest_distinct_in_run, ordered_run_weight, rows_saying_a_run
+from bot.retrieval.query import Query, QueryParser
+from bot.retrieval.spelling import SpellingCorrector
 
 
 @dataclass(frozen=True)

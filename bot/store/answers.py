@@ -10,8 +10,8 @@ import secrets
 import sqlite3
 from dataclasses import dataclass, fields, replace
 
-from .db import Database
-from .pins import TARGET_COLUMNS, PinTarget
+from bot.store.db import Database
+from bot.store.pins import TARGET_COLUMNS, PinTarget
 
 FOUND = "answer"
 PINNED = "pinned"

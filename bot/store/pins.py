@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from dataclasses import asdict, dataclass, fields
 
-from .db import Database
+from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from bot.adapters.console import ConsoleSession, parse_line
-from bot.cli import main
-from bot.config import Settings
-from bot.wiring import build_core
+from bot.app.cli import main
+from bot.app.settings import Settings
+from bot.app.wiring import build_core
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge"
@@ -40,7 +40,7 @@ class Console:
 @pytest.fixture(autouse=True)
 def keep_test_logging(monkeypatch):
     """`main` configures logging onto the captured stderr; pytest's capture must stay in charge."""
-    monkeypatch.setattr("bot.cli._configure_logging", lambda args, environ: None)
+    monkeypatch.setattr("bot.app.cli._configure_logging", lambda args, environ: None)
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.app.settings import Settings
 from bot.core import Core
 from bot.knowledge_handle import KnowledgeHandle
 from bot.models import Invocation
 from bot.retrieval.search import Searcher
-from bot.retrieval.service import open_index
+from bot.retrieval.cached_index import open_index
 from bot.store.answers import AnswerLog
 from bot.store.db import Database
 from bot.store.pins import PinStore

@@ -14,10 +14,10 @@ sys.path.insert(0, str(Path(__file__).parent))  # helper modules beside the test
 
 from fake_discord import MOD_ROLE, running_fake  # noqa: E402
 
-from bot.adapters.discord_bot import PodcastBot  # noqa: E402
-from bot.adapters.discord_parsing import titles_from_knowledge  # noqa: E402
-from bot.config import DEFAULT_KNOWLEDGE, Settings  # noqa: E402
-from bot.wiring import build_core  # noqa: E402
+from bot.adapters.discord.bot import PodcastBot  # noqa: E402
+from bot.adapters.discord.parsing import titles_from_knowledge  # noqa: E402
+from bot.app.settings import DEFAULT_KNOWLEDGE, Settings  # noqa: E402
+from bot.app.wiring import build_core  # noqa: E402
 
 WATCHED_LOGGERS = ("discord", "asyncio", "bot")
 

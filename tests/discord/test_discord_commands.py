@@ -92,7 +92,7 @@ async def test_a_role_named_like_the_moderator_role_grants_nothing(bot, fake, co
 
 
 def test_moderator_roles_given_by_name_are_refused_at_start(core):
-    from bot.adapters.discord_bot import PodcastBot
+    from bot.adapters.discord.bot import PodcastBot
     from bot.errors import UserError
     with pytest.raises(UserError, match="DISCORD_MODERATOR_ROLES"):
         PodcastBot(core, moderator_roles=("Podcast mods",))
@@ -139,7 +139,7 @@ async def test_an_unexpected_exception_in_a_command_reaches_tree_on_error(bot, f
 
     def explode(reply):
         raise ValueError("renderer bug")
-    monkeypatch.setattr("bot.adapters.discord_bot.render", explode)
+    monkeypatch.setattr("bot.adapters.discord.bot.render", explode)
     event = slash("latest")
     await fake.dispatch("INTERACTION_CREATE", event)
     follow = await fake.wait_for_request("POST", followup_of(event))

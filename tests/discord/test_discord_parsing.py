@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.adapters.discord_commands import pin_text
-from bot.adapters.discord_parsing import (answer_id_from_custom_ids, episode_choices, feedback_custom_id,
+from bot.adapters.discord.commands import pin_text
+from bot.adapters.discord.parsing import (answer_id_from_custom_ids, episode_choices, feedback_custom_id,
                                           is_moderator, mention_request, moderator_role_ids, question_hint,
                                           timed_youtube_link, titles_from_knowledge)
 from bot.errors import UserError

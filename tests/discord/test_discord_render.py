@@ -1,7 +1,7 @@
 """The renderer is pure: Reply in, content/embeds out, checked without any fake."""
 from __future__ import annotations
 
-from bot.adapters.discord_render import (CONTENT_LIMIT, DESCRIPTION_LIMIT, FIELD_LIMIT, answer_id_from_footer,
+from bot.adapters.discord.render import (CONTENT_LIMIT, DESCRIPTION_LIMIT, FIELD_LIMIT, answer_id_from_footer,
                                          clean, fit, render, trim)
 from bot.models import (ANSWER, ERROR, EPISODE, INFO, NOT_FOUND, PINNED, ChapterLink, EpisodeCard, Moment,
                         PinInfo, Reply)

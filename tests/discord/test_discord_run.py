@@ -9,9 +9,9 @@ import discord
 import pytest
 from fake_discord import APP_ID, GUILD_ID, FakeDiscord
 
-from bot import cli
-from bot.adapters import discord_run
-from bot.adapters.discord_commands import PIN_AS_ANSWER
+from bot.app import cli
+from bot.adapters.discord import service as discord_run
+from bot.adapters.discord.commands import PIN_AS_ANSWER
 from bot.command_table import COMMAND_NAMES, command
 from bot.errors import UserError
 
@@ -47,7 +47,7 @@ def test_cli_sync_runs_end_to_end_and_logs_to_stdout(monkeypatch, capsys):
         monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
         monkeypatch.setenv("DISCORD_TOKEN", "a-test-token-0123456789")
         streams = []
-        monkeypatch.setattr("bot.logs.configure_logging", lambda **kw: streams.append(kw["stream"]))
+        monkeypatch.setattr("bot.app.logs.configure_logging", lambda **kw: streams.append(kw["stream"]))
         assert cli.main(["discord", "--sync", "--guild", str(GUILD_ID)]) == 0
         assert streams == [sys.stdout]
         out = capsys.readouterr().out
@@ -59,7 +59,7 @@ def test_cli_sync_runs_end_to_end_and_logs_to_stdout(monkeypatch, capsys):
 
 def test_cli_without_a_token_says_what_is_missing(monkeypatch, capsys):
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.setattr("bot.cli.load_dotenv", lambda: None)          # a developer's .env must not leak in
+    monkeypatch.setattr("bot.app.cli.load_dotenv", lambda: None)          # a developer's .env must not leak in
     assert cli.main(["discord"]) == 2
     assert "DISCORD_TOKEN" in capsys.readouterr().err
 

@@ -6,15 +6,15 @@ import logging
 
 import pytest
 
-from bot.announcements import DATABASE_FILE, AnnouncementLog, Announcer, open_announcer
-from bot.config import Settings
+from bot.ops.announcements import DATABASE_FILE, AnnouncementLog, Announcer, open_announcer
+from bot.app.settings import Settings
 from bot.knowledge_handle import KnowledgeHandle
-from bot.live import start_live_knowledge
+from bot.ops.live_knowledge import start_live_knowledge
 from bot.models import EPISODE
 from bot.retrieval.documents import EPISODE as EPISODE_KIND, Document
 from bot.retrieval.search import Searcher
-from bot.retrieval.service import open_index
-from bot.sync import sync_archive
+from bot.retrieval.cached_index import open_index
+from bot.ops.sync import sync_archive
 
 from .episodes import write_episode
 from .gitrepo import ArchiveRepo
@@ -86,7 +86,7 @@ async def test_a_failed_post_is_logged_and_not_repeated(data_dir, caplog):
     broken = Recorder(fail=True)
     announcer = open_announcer(data_dir, {"discord": broken})
     await announcer.consider([episode(17, 7)])
-    with caplog.at_level(logging.ERROR, logger="bot.announcements"):
+    with caplog.at_level(logging.ERROR, logger="bot.ops.announcements"):
         assert await announcer.consider([episode(17, 8)]) == []
     assert "announcing s17e08 on discord failed" in caplog.text
     assert announcer.store.status("discord", "episode-17-8") == "failed"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.cli import _JOBS, build_parser
+from bot.app.cli import _JOBS, build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIXES = ("BOT_", "SLACK_", "DISCORD_")

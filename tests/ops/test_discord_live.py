@@ -14,12 +14,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))  # the 
 
 from fake_discord import running_fake  # noqa: E402
 
-from bot.adapters import discord_run  # noqa: E402
-from bot.announcements import open_announcer  # noqa: E402
-from bot.config import Settings  # noqa: E402
+from bot.adapters.discord import service as discord_run  # noqa: E402
+from bot.ops.announcements import open_announcer  # noqa: E402
+from bot.app.settings import Settings  # noqa: E402
 from bot.errors import UserError  # noqa: E402
 from bot.retrieval.documents import EPISODE, Document  # noqa: E402
-from bot.wiring import build_core  # noqa: E402
+from bot.app.wiring import build_core  # noqa: E402
 
 from .episodes import write_episode  # noqa: E402
 

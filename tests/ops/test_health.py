@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
+from bot.app.cli import main
 
 from .episodes import write_episode
 

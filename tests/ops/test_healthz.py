@@ -5,7 +5,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_run import HEALTH_PATH, serve_http
+from bot.adapters.slack.service import HEALTH_PATH, serve_http
 
 
 def bolt_app() -> AsyncApp:

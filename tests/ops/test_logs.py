@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot.logs import configure_logging
+from bot.app.logs import configure_logging
 
 TOKEN = "xoxb-1234567890-secretvalue"
 DISCORD = "MTIz.discord-token.value"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import reload as reload_module
-from bot.archives import archive_root
-from bot.config import Settings
+from bot.ops import reload as reload_module
+from bot.ops.archives import archive_root
+from bot.app.settings import Settings
 from bot.knowledge_handle import KnowledgeHandle
-from bot.reload import KnowledgeWatcher, watcher_for
+from bot.ops.reload import KnowledgeWatcher, watcher_for
 from bot.retrieval.search import Searcher
-from bot.retrieval.service import open_index
-from bot.sync import sync_archive
+from bot.retrieval.cached_index import open_index
+from bot.ops.sync import sync_archive
 
 from .episodes import write_episode
 from .gitrepo import ArchiveRepo
@@ -105,7 +105,7 @@ def test_a_failed_rebuild_keeps_the_old_index_then_recovers(handle, knowledge, t
     watcher = KnowledgeWatcher(handle, lambda: list(folders), tmp_path / "cache")
     watcher.prime()
     folders.append(missing)  # a folder that does not exist: the loader refuses
-    with caplog.at_level(logging.ERROR, logger="bot.reload"):
+    with caplog.at_level(logging.ERROR, logger="bot.ops.reload"):
         assert watcher.check_once() is None
     assert "reload failed" in caplog.text and handle.generation == 0
     assert top_doc(handle, "omdena") == "volunteering"
@@ -178,7 +178,7 @@ def synced_bot(tmp_path, knowledge):
 def test_a_reload_between_the_renames_of_a_swap_keeps_the_archive(tmp_path, knowledge, monkeypatch):
     import os
 
-    import bot.sync
+    import bot.ops.sync
 
     origin, data_dir, handle, watcher = synced_bot(tmp_path, knowledge)
     root = archive_root(data_dir, "website")
@@ -189,7 +189,7 @@ def test_a_reload_between_the_renames_of_a_swap_keeps_the_archive(tmp_path, know
         if Path(source) == root:  # the live checkout was just parked: the gap before the new one
             during.append((watcher.check_once(), top_doc(handle, "kubeflow pipelines")))
 
-    monkeypatch.setattr(bot.sync.os, "rename", rename)
+    monkeypatch.setattr(bot.ops.sync.os, "rename", rename)
     origin.add_episode("volunteering-again", 17, 9, ["Mentoring juniors through community projects."])
     origin.commit()
     assert sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people")).action == "updated"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.archives import archive_root, read_archives
-from bot.cli import main
-from bot.config import Settings
+from bot.ops.archives import archive_root, read_archives
+from bot.app.cli import main
+from bot.app.settings import Settings
 from bot.retrieval.search import Searcher
-from bot.retrieval.service import open_index
-from bot.sync import SyncError, clean_path, name_from_url, sync_archive
+from bot.retrieval.cached_index import open_index
+from bot.ops.sync import SyncError, clean_path, name_from_url, sync_archive
 
 from .gitrepo import ArchiveRepo, git
 
@@ -178,18 +178,18 @@ def test_an_update_that_loads_no_document_is_not_swapped_in(origin, data_dir, mo
 
 
 def test_an_update_is_verified_beside_the_live_checkout_which_changes_only_by_rename(origin, data_dir, monkeypatch):
-    import bot.sync
+    import bot.ops.sync
 
     sync_archive(data_dir, str(origin.path), paths=PATHS)
     root = archive_root(data_dir, "website")
     before, checked = snapshot(root), []
-    real_check = bot.sync._check_loadable
+    real_check = bot.ops.sync._check_loadable
 
     def check(folder):  # a reload at this moment must still see the old tree, whole
         checked.append((folder, snapshot(root)))
         real_check(folder)
 
-    monkeypatch.setattr(bot.sync, "_check_loadable", check)
+    monkeypatch.setattr(bot.ops.sync, "_check_loadable", check)
     origin.add_episode("mlops-zoomcamp", 17, 8, ["Kubeflow pipelines for beginners."])
     head = origin.commit("second episode")
     assert sync_archive(data_dir, str(origin.path), paths=PATHS).action == "updated"

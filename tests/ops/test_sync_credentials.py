@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from bot.archives import archive_root, read_archives
-from bot.sync import SyncError, resync_all, sync_archive
+from bot.ops.archives import archive_root, read_archives
+from bot.ops.sync import SyncError, resync_all, sync_archive
 
 from .githttp import PrivateGitServer
 from .gitrepo import ArchiveRepo, git

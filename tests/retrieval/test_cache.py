@@ -3,7 +3,7 @@ import logging
 import numpy as np
 
 from bot.retrieval.cache import cache_path
-from bot.retrieval.service import open_index
+from bot.retrieval.cached_index import open_index
 
 from .helpers import episode_text, write
 

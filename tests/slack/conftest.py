@@ -10,9 +10,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.adapters.slack_run import EVENTS_PATH, build, connect_socket_mode, serve_http
-from bot.config import Settings
-from bot.wiring import build_core
+from bot.adapters.slack.service import EVENTS_PATH, build, connect_socket_mode, serve_http
+from bot.app.settings import Settings
+from bot.app.wiring import build_core
 from fake_slack import FakeSlack
 from slack_requests import SIGNING_SECRET, SlackHttp
 

@@ -8,8 +8,8 @@ import asyncio
 import sqlite3
 import time
 
-from bot.adapters.slack_run import STATE_FILE
-from bot.adapters.slack_state import RETRY_GRACE_SECONDS, SlackState
+from bot.adapters.slack.service import STATE_FILE
+from bot.adapters.slack.state import RETRY_GRACE_SECONDS, SlackState
 from fake_slack import BOT_USER_ID
 from slack_requests import mention_event
 

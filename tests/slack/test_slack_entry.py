@@ -8,7 +8,7 @@ import sys
 
 import aiohttp
 
-from bot.cli import main
+from bot.app.cli import main
 from conftest import KNOWLEDGE, REPO
 from slack_requests import SIGNING_SECRET, SlackHttp
 

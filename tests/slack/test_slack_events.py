@@ -134,11 +134,11 @@ async def test_when_every_route_fails_it_is_logged_as_an_error(slack, fake_slack
 
 
 async def test_a_web_api_timeout_falls_back_to_a_dm(settings, core, fake_slack):
-    from bot.adapters.slack_app import build_app
-    from bot.adapters.slack_client import make_client
-    from bot.adapters.slack_moderators import ModeratorCheck
-    from bot.adapters.slack_run import serve_http
-    from bot.adapters.slack_state import SlackState
+    from bot.adapters.slack.app import build_app
+    from bot.adapters.slack.client import make_client
+    from bot.adapters.slack.moderators import ModeratorCheck
+    from bot.adapters.slack.service import serve_http
+    from bot.adapters.slack.state import SlackState
     from conftest import drain_listeners
     from slack_requests import SlackHttp
 

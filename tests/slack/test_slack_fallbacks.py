@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.slack_app import PIN_SHORTCUT
-from bot.adapters.slack_render import HELPFUL
+from bot.adapters.slack.app import PIN_SHORTCUT
+from bot.adapters.slack.render import HELPFUL
 from conftest import MODERATOR
 from fake_slack import BOT_ID, BOT_USER_ID
 from slack_checks import blocks_of

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.adapters.slack_app import PIN_SHORTCUT
-from bot.adapters.slack_render import HELPFUL, SHARE
+from bot.adapters.slack.app import PIN_SHORTCUT
+from bot.adapters.slack.render import HELPFUL, SHARE
 from bot.models import Invocation
 from conftest import MODERATOR
 from slack_checks import assert_inert, assert_within_limits, blocks_of
@@ -163,7 +163,7 @@ async def test_a_crash_after_the_ack_still_tells_the_user_with_a_reference(slack
     # Fault injection: the renderer blows up after the core answered.
     def broken(*args, **kwargs):
         raise RuntimeError("renderer bug")
-    monkeypatch.setattr("bot.adapters.slack_handlers.render", broken)
+    monkeypatch.setattr("bot.adapters.slack.handlers.render", broken)
     sent = await slack.command("/ask", QUESTION, fake_slack.response_url("r1"))
     assert sent.status == 200
     reply = (await fake_slack.wait_for(lambda f: responses(f, "r1")))[0]

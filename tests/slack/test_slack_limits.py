@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.slack_render import SHARE
+from bot.adapters.slack.render import SHARE
 from fake_slack import BOT_USER_ID
 from slack_checks import assert_within_limits, blocks_of
 from slack_requests import block_action, mention_event

@@ -15,10 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))   # the ops
 
 from episodes import write_episode  # noqa: E402
 
-from bot.adapters import slack_run  # noqa: E402
-from bot.announcements import open_announcer  # noqa: E402
+from bot.adapters.slack import service as slack_run  # noqa: E402
+from bot.ops.announcements import open_announcer  # noqa: E402
 from bot.retrieval.documents import EPISODE, Document  # noqa: E402
-from bot.wiring import build_core  # noqa: E402
+from bot.app.wiring import build_core  # noqa: E402
 from slack_checks import assert_inert, assert_within_limits, blocks_of  # noqa: E402
 
 ANNOUNCE = "C0ANNOUNCE"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from bot.adapters.slack_app import PIN_SHORTCUT, SLACK_COMMANDS
+from bot.adapters.slack.app import PIN_SHORTCUT, SLACK_COMMANDS
 from bot.command_table import COMMAND_NAMES, COMMANDS
 from conftest import REPO
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bot import models
-from bot.adapters.slack_render import SHARE, escape, render, trim
-from bot.adapters.slack_handlers import answer_id_of
+from bot.adapters.slack.render import SHARE, escape, render, trim
+from bot.adapters.slack.handlers import answer_id_of
 from bot.models import ChapterLink, EpisodeCard, Moment, Reply
 from slack_checks import assert_inert, assert_within_limits, linked_urls
 

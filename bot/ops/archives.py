@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from .atomic_file import write_atomically
+from bot.atomic_file import write_atomically
 
 log = logging.getLogger(__name__)
 

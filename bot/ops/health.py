@@ -35,7 +35,7 @@ def check_data_dir(data_dir: Path) -> str | None:
 
 
 def check_health(settings) -> Health:
-    from .retrieval.service import open_index
+    from bot.retrieval.cached_index import open_index
 
     problem = check_data_dir(settings.data_dir)
     if problem:

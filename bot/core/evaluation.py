@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
-from .retrieval.hits import SearchResult
-from .retrieval.loader import document_id
+from bot.errors import UserError
+from bot.retrieval.hits import SearchResult
+from bot.retrieval.loader import document_id
 
 EARLY_SECONDS = 60
 _SPACES = re.compile(r"\s+")

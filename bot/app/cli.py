@@ -13,9 +13,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .config import Settings, load_dotenv, log_options
-from .core_cli import CORE_JOBS, add_core_parsers
-from .errors import UserError
+from bot.app.settings import Settings, load_dotenv, log_options
+from bot.app.jobs import CORE_JOBS, add_core_parsers
+from bot.errors import UserError
 
 log = logging.getLogger("bot")
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _configure_logging(args, environ) -> None:
-    from .logs import configure_logging
+    from bot.app.logs import configure_logging
 
     level, as_json = log_options(environ)
     configure_logging(level="DEBUG" if args.verbose else level, as_json=as_json,
@@ -105,16 +105,16 @@ def clean_question(text: str) -> str:
 
 
 def open_searcher(settings: Settings):
-    from .retrieval.search import Searcher
-    from .retrieval.service import open_index
+    from bot.retrieval.search import Searcher
+    from bot.retrieval.cached_index import open_index
 
     loaded = open_index(list(settings.knowledge), settings.cache_dir)
     return Searcher(loaded.index), loaded
 
 
 def _ask(args, settings: Settings) -> int:
-    from .render_text import render_result
-    from .retrieval.search import episode_first
+    from bot.app.text_output import render_result
+    from bot.retrieval.search import episode_first
 
     question = clean_question(args.question)
     searcher, _ = open_searcher(settings)
@@ -132,8 +132,8 @@ def _search(args, settings: Settings) -> int:
 
 
 def _latest(args, settings: Settings) -> int:
-    from .render_text import episode_json, render_episode
-    from .retrieval.episodes_query import newest_episode
+    from bot.app.text_output import episode_json, render_episode
+    from bot.retrieval.episode_lookup import newest_episode
 
     searcher, _ = open_searcher(settings)
     episode = newest_episode(searcher.index.documents.values())
@@ -144,8 +144,8 @@ def _latest(args, settings: Settings) -> int:
 
 
 def _eval(args, settings: Settings) -> int:
-    from .evaluation import evaluate, read_questions
-    from .render_text import render_eval
+    from bot.core.evaluation import evaluate, read_questions
+    from bot.app.text_output import render_eval
 
     questions = read_questions(args.file)
     searcher, loaded = open_searcher(settings)
@@ -159,7 +159,7 @@ def _eval(args, settings: Settings) -> int:
 
 
 def _index(args, settings: Settings) -> int:
-    from .retrieval.service import open_index
+    from bot.retrieval.cached_index import open_index
 
     loaded = open_index(list(settings.knowledge), settings.cache_dir, rebuild=args.rebuild)
     index = loaded.index
@@ -172,7 +172,7 @@ def _index(args, settings: Settings) -> int:
 
 
 def _health(args, settings: Settings) -> int:
-    from .health import check_health
+    from bot.ops.health import check_health
 
     health = check_health(settings)
     print(health.line)
@@ -180,9 +180,9 @@ def _health(args, settings: Settings) -> int:
 
 
 def _sync(args, settings: Settings) -> int:
-    from .archives import knowledge_folders
-    from .retrieval.service import open_index
-    from .sync import resync_all, sync_archive
+    from bot.ops.archives import knowledge_folders
+    from bot.retrieval.cached_index import open_index
+    from bot.ops.sync import resync_all, sync_archive
 
     if args.repo:
         results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh)]
@@ -207,13 +207,13 @@ def _sync(args, settings: Settings) -> int:
 
 
 def _discord(args, settings: Settings) -> int:
-    from .adapters.discord_run import run  # imports discord.py only for this job
+    from bot.adapters.discord.service import run  # imports discord.py only for this job
 
     return run(settings, sync=args.sync, guild_id=args.guild)
 
 
 def _slack(args, settings: Settings) -> int:
-    from .adapters.slack_run import run  # imports slack_bolt only for this job
+    from bot.adapters.slack.service import run  # imports slack_bolt only for this job
 
     return run(settings, http=args.http, port=args.port)
 

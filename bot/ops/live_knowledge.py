@@ -17,9 +17,9 @@ import logging
 from dataclasses import dataclass
 from typing import Mapping
 
-from .announcements import Announcer, Poster, open_announcer
-from .archives import archive_root, read_archives
-from .reload import KnowledgeWatcher, watcher_for
+from bot.ops.announcements import Announcer, Poster, open_announcer
+from bot.ops.archives import archive_root, read_archives
+from bot.ops.reload import KnowledgeWatcher, watcher_for
 
 log = logging.getLogger(__name__)
 

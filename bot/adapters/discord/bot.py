@@ -17,12 +17,12 @@ from discord import app_commands
 
 from bot.models import ERROR, REFUSED, Invocation, Reply
 
-from .discord_commands import register_commands
-from .discord_parsing import (answer_id_from_custom_ids, is_moderator, mention_request, moderator_role_ids,
+from bot.adapters.discord.commands import register_commands
+from bot.adapters.discord.parsing import (answer_id_from_custom_ids, is_moderator, mention_request, moderator_role_ids,
                               question_hint, timed_youtube_link)
-from .discord_render import (DiscordMessage, answer_id_from_footer, error_message, no_mentions,
+from bot.adapters.discord.render import (DiscordMessage, answer_id_from_footer, error_message, no_mentions,
                              render)
-from .discord_views import FeedbackButton, PinQuestionModal, feedback_view
+from bot.adapters.discord.views import FeedbackButton, PinQuestionModal, feedback_view
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import re
 
 import discord
 
-from .discord_parsing import FEEDBACK_TEMPLATE, feedback_custom_id
+from bot.adapters.discord.parsing import FEEDBACK_TEMPLATE, feedback_custom_id
 
 QUESTION_CHARS = 300
 

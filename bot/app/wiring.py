@@ -9,13 +9,13 @@ import logging
 from datetime import datetime
 from typing import Callable
 
-from .config import Settings
-from .core import Core
-from .core.context import utc_now
-from .knowledge_handle import KnowledgeHandle
-from .store.answers import AnswerLog
-from .store.db import Database
-from .store.pins import PinStore
+from bot.app.settings import Settings
+from bot.core import Core
+from bot.core.context import utc_now
+from bot.knowledge_handle import KnowledgeHandle
+from bot.store.answers import AnswerLog
+from bot.store.db import Database
+from bot.store.pins import PinStore
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,8 @@ def open_database(settings: Settings) -> Database:
 
 
 def open_knowledge(settings: Settings) -> KnowledgeHandle:
-    from .retrieval.search import Searcher
-    from .retrieval.service import open_index
+    from bot.retrieval.search import Searcher
+    from bot.retrieval.cached_index import open_index
 
     loaded = open_index(list(settings.knowledge), settings.cache_dir)
     log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",

@@ -14,10 +14,10 @@ from bot import models
 from bot.command_table import command as command_spec
 from bot.models import Invocation, Reply
 
-from . import slack_delivery as send
-from .slack_moderators import ModeratorCheck
-from .slack_render import ANSWER_BLOCK_PREFIX, HELPFUL, SlackMessage, render, text_message
-from .slack_state import SlackState
+from bot.adapters.slack import delivery as send
+from bot.adapters.slack.moderators import ModeratorCheck
+from bot.adapters.slack.render import ANSWER_BLOCK_PREFIX, HELPFUL, SlackMessage, render, text_message
+from bot.adapters.slack.state import SlackState
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ Transcripts are messy in known ways, handled here:
 """
 from __future__ import annotations
 
-from .documents import EPISODE, Chapter, Document, LoadedDocument, Section, Utterance
-from .text import clean_inline
-from .values import as_duration, as_int, as_iso_date, as_strings, as_text
+from bot.retrieval.documents import EPISODE, Chapter, Document, LoadedDocument, Section, Utterance
+from bot.retrieval.text import clean_inline
+from bot.retrieval.values import as_duration, as_int, as_iso_date, as_strings, as_text
 
 
 def is_episode(front: dict) -> bool:

@@ -15,7 +15,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from .slack_render import SlackMessage, text_message
+from bot.adapters.slack.render import SlackMessage, text_message
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .archives import (ARCHIVE_DIR, SYNC_LOCK, SyncedArchive, archive_root, old_checkouts,
+from bot.ops.archives import (ARCHIVE_DIR, SYNC_LOCK, SyncedArchive, archive_root, old_checkouts,
                        read_archives, record_archive, redact_url, valid_name)
-from .errors import UserError
-from .gitcmd import Auth, SyncError, auth_for, clean_url, git as _git
+from bot.errors import UserError
+from bot.ops.git_command import Auth, SyncError, auth_for, clean_url, git as _git
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ def _require_paths(checkout: Path, rev: str, paths, branch: str) -> None:
 
 
 def _check_loadable(folder: Path) -> None:
-    from .retrieval.loader import load_knowledge
+    from bot.retrieval.loader import load_knowledge
 
     try:
         knowledge = load_knowledge([folder])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .documents import EPISODE, Document
+from bot.retrieval.documents import EPISODE, Document
 
 _CODE = re.compile(r"^\s*s(\d{1,3})\s*e(\d{1,3})\s*$", re.I)
 

@@ -8,7 +8,7 @@ import argparse
 import getpass
 from pathlib import Path
 
-from .config import Settings
+from bot.app.settings import Settings
 
 
 def add_core_parsers(sub, common: argparse.ArgumentParser) -> None:
@@ -27,17 +27,17 @@ def add_core_parsers(sub, common: argparse.ArgumentParser) -> None:
 
 
 def _console(args, settings: Settings) -> int:
-    from .adapters.console import run_console
-    from .wiring import build_core
+    from bot.adapters.console import run_console
+    from bot.app.wiring import build_core
 
     return run_console(build_core(settings), args.user or _login(), args.moderator)
 
 
 def _pins(args, settings: Settings) -> int:
-    from .core.context import utc_now
-    from .core.pin_transfer import export_pins, import_pins
-    from .store.pins import Actor, PinStore
-    from .wiring import open_database, open_knowledge
+    from bot.core.context import utc_now
+    from bot.core.pin_transfer import export_pins, import_pins
+    from bot.store.pins import Actor, PinStore
+    from bot.app.wiring import open_database, open_knowledge
 
     store = PinStore(open_database(settings))
     if args.pins_action == "export":
@@ -52,8 +52,8 @@ def _pins(args, settings: Settings) -> int:
 
 
 def _report(args, settings: Settings) -> int:
-    from .store.answers import AnswerLog
-    from .wiring import open_database
+    from bot.store.answers import AnswerLog
+    from bot.app.wiring import open_database
 
     lines = AnswerLog(open_database(settings)).report(limit=args.n)
     if not lines:

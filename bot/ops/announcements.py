@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from typing import Awaitable, Callable, Iterable, Mapping, NamedTuple
 
-from .models import EPISODE, Reply
-from .retrieval.episodes_query import newest_episode
+from bot.models import EPISODE, Reply
+from bot.retrieval.episode_lookup import newest_episode
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +203,8 @@ class Announcer:
 
 def announcement(doc) -> Reply:
     """The neutral reply an adapter renders: the episode card, headed as new."""
-    from .core.moments import episode_card
-    from .core.render import card_text
+    from bot.core.moments import episode_card
+    from bot.core.render import card_text
 
     card = episode_card(doc)
     return Reply(kind=EPISODE, text=f"New episode! {card_text(card)}", episode=card,

@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import cache_path, knowledge_fingerprint, read_cache, write_cache
-from .index import SearchIndex, build_index
+from bot.retrieval.cache import cache_path, knowledge_fingerprint, read_cache, write_cache
+from bot.retrieval.index import SearchIndex, build_index
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def open_index(folders: list[Path], cache_dir: Path | None, rebuild: bool = Fals
         cached = read_cache(path, fingerprint)
         if cached is not None:
             return IndexLoad(cached, True, time.perf_counter() - began)
-    from .loader import load_knowledge  # PyYAML only when something must be (re)built
+    from bot.retrieval.loader import load_knowledge  # PyYAML only when something must be (re)built
 
     index = build_index(load_knowledge(folders))
     if path:

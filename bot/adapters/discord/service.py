@@ -13,13 +13,13 @@ import logging
 
 import discord
 
-from bot.config import Settings
+from bot.app.settings import Settings
 from bot.errors import UserError
-from bot.live import start_live_knowledge
+from bot.ops.live_knowledge import start_live_knowledge
 
-from .discord_bot import PodcastBot
-from .discord_parsing import titles_from_knowledge
-from .discord_render import no_mentions, render
+from bot.adapters.discord.bot import PodcastBot
+from bot.adapters.discord.parsing import titles_from_knowledge
+from bot.adapters.discord.render import no_mentions, render
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def run(settings: Settings, sync: bool = False, guild_id: int | None = None) -> 
         where = f"server {guild_id}" if guild_id else "all servers (may take a while to appear)"
         print(f"registered {len(names)} commands for {where}: {', '.join(names)}")
         return 0
-    from bot.wiring import build_core
+    from bot.app.wiring import build_core
 
     client = build_client(build_core(settings), settings)
     try:

@@ -21,9 +21,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .archives import knowledge_folders, swapping_archives
-from .retrieval.cache import FileDigests, knowledge_fingerprint
-from .retrieval.service import open_index
+from bot.ops.archives import knowledge_folders, swapping_archives
+from bot.retrieval.cache import FileDigests, knowledge_fingerprint
+from bot.retrieval.cached_index import open_index
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def watcher_for(settings, handle, on_swap: Iterable[Callable] = ()) -> Knowledge
 
 
 def _default_searcher(index):
-    from .retrieval.search import Searcher
+    from bot.retrieval.search import Searcher
 
     return Searcher(index)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .archives import redact_url
-from .errors import UserError
+from bot.ops.archives import redact_url
+from bot.errors import UserError
 
 TOKEN_VARIABLE = "BOT_SYNC_TOKEN"
 GIT_TIMEOUT_SECONDS = 900

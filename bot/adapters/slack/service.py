@@ -15,16 +15,16 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.config import Settings
+from bot.app.settings import Settings
 from bot.errors import UserError
-from bot.health import check_data_dir
-from bot.live import start_live_knowledge
+from bot.ops.health import check_data_dir
+from bot.ops.live_knowledge import start_live_knowledge
 
-from .slack_app import build_app
-from .slack_client import make_client
-from .slack_moderators import ModeratorCheck
-from .slack_render import render
-from .slack_state import SlackState
+from bot.adapters.slack.app import build_app
+from bot.adapters.slack.client import make_client
+from bot.adapters.slack.moderators import ModeratorCheck
+from bot.adapters.slack.render import render
+from bot.adapters.slack.state import SlackState
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ async def connect_socket_mode(app: AsyncApp, app_token: str) -> AsyncSocketModeH
 
 def run(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> int:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if http else "SLACK_APP_TOKEN")
-    from bot.wiring import build_core   # the core loads the index: only when really starting
+    from bot.app.wiring import build_core   # the core loads the index: only when really starting
 
     core = build_core(settings)
     asyncio.run(_serve(settings, core, http, port, host))

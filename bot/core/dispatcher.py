@@ -11,19 +11,19 @@ import secrets
 from datetime import datetime
 from typing import Callable
 
-from ..command_table import COMMAND_NAMES, command
-from ..config import Settings
-from ..errors import UserError
-from ..knowledge_handle import KnowledgeHandle
-from ..models import ERROR, INFO, REFUSED, Invocation, Reply
-from ..ratelimit import RateLimiter
-from ..store.answers import AnswerLog
-from ..store.pins import PinStore
-from . import ask, episodes, pinning
-from .context import Context, utc_now
-from .inputs import clean_question
-from .matching import PinMatcher
-from .render import help_text
+from bot.command_table import COMMAND_NAMES, command
+from bot.app.settings import Settings
+from bot.errors import UserError
+from bot.knowledge_handle import KnowledgeHandle
+from bot.models import ERROR, INFO, REFUSED, Invocation, Reply
+from bot.ratelimit import RateLimiter
+from bot.store.answers import AnswerLog
+from bot.store.pins import PinStore
+from bot.core import ask, episode_commands, pinning
+from bot.core.context import Context, utc_now
+from bot.core.inputs import clean_question
+from bot.core.matching import PinMatcher
+from bot.core.render import help_text
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class Core:
         matcher = PinMatcher(lambda: _phrases(pins), pins.version)
         self._ctx = Context(knowledge, pins, answers, matcher, clock)
         self._handlers = {
-            "ask": self._ask, "latest": episodes.latest, "episode": episodes.episode,
+            "ask": self._ask, "latest": episode_commands.latest, "episode": episode_commands.episode,
             "pin": pinning.pin, "unpin": pinning.unpin, "pins": pinning.pins,
             "help": lambda ctx, inv: Reply(kind=INFO, text=help_text(inv.is_moderator), ephemeral=True),
         }

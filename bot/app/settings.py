@@ -9,10 +9,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archives import knowledge_folders
-from .errors import UserError
+from bot.ops.archives import knowledge_folders
+from bot.errors import UserError
 
-DEFAULT_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime
 
-from .core.moments import moment_from_hit, moment_notes
-from .retrieval.documents import Document
-from .retrieval.hits import Hit, SearchResult
-from .timefmt import clock
+from bot.core.moments import moment_from_hit, moment_notes
+from bot.retrieval.documents import Document
+from bot.retrieval.hits import Hit, SearchResult
+from bot.timefmt import clock
 
 NOT_FOUND = "I couldn't find that in the episodes."
 

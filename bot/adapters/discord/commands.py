@@ -12,10 +12,10 @@ from discord import app_commands
 
 from bot.command_table import command
 
-from .discord_parsing import episode_choices
+from bot.adapters.discord.parsing import episode_choices
 
 if TYPE_CHECKING:
-    from .discord_bot import PodcastBot
+    from bot.adapters.discord.bot import PodcastBot
 
 PIN_AS_ANSWER = "Pin as answer"
 

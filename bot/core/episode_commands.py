@@ -1,13 +1,13 @@
 """`latest` and `episode QUERY`: episode cards with their chapters and links."""
 from __future__ import annotations
 
-from ..errors import UserError
-from ..models import EPISODE, EPISODES, Invocation, Reply
-from ..retrieval.episodes_query import find_episodes, newest_episode
-from .context import Context
-from .inputs import clean_question
-from .moments import episode_card
-from .render import card_text, episodes_text
+from bot.errors import UserError
+from bot.models import EPISODE, EPISODES, Invocation, Reply
+from bot.retrieval.episode_lookup import find_episodes, newest_episode
+from bot.core.context import Context
+from bot.core.inputs import clean_question
+from bot.core.moments import episode_card
+from bot.core.render import card_text, episodes_text
 
 
 def latest(ctx: Context, inv: Invocation) -> Reply:
