@@ -10,6 +10,7 @@ from collections import deque
 from typing import Callable, Hashable
 
 WINDOW_SECONDS = 60.0
+DEFAULT_PER_MINUTE = 5
 
 
 class RateLimiter:

@@ -1,7 +1,17 @@
-"""Import rules that keep the shape honest (read from the source, nothing is imported):
-only Slack adapter modules import the Slack SDKs, only Discord adapter modules import
-discord.py, adapters never import each other, and nothing outside the adapters imports
-one, except the entry points that choose which adapter to run."""
+"""Import rules that keep the tree honest, read from the source (nothing is imported).
+
+Per folder of `bot/`, what it may import from the rest of the package:
+
+    top-level modules       nothing else from bot (the shared vocabulary and leaf helpers)
+    retrieval/, store/      top-level modules
+    core/                   + retrieval/, store/
+    ops/                    + core/
+    adapters/<platform>/    top-level modules and its own SDK; never app/, ops/, the core
+                            or another platform
+    app/                    anything: it is the composition root, the only reader of settings
+
+Platform SDKs (slack_bolt/slack_sdk, discord.py) are imported only by their adapter.
+"""
 from __future__ import annotations
 
 import ast
@@ -11,9 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "bot"
-ENTRY_POINTS = {"bot.app.cli", "bot.__main__", "bot.app.jobs"}   # they pick and start an adapter
-SLACK_LIBRARIES = ("slack_bolt", "slack_sdk", "slack")
-DISCORD_LIBRARIES = ("discord",)
+SDKS = {"slack": ("slack_bolt", "slack_sdk"), "discord": ("discord",)}
 
 
 def module_name(path: Path) -> str:
@@ -35,46 +43,67 @@ def imports_of(path: Path) -> set[str]:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
             found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)  # `from . import x`
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # `from x import module`
     return found
 
 
 MODULES = {module_name(p): imports_of(p) for p in sorted(PACKAGE.rglob("*.py"))}
+PACKAGES = {m for m in MODULES if (ROOT / m.replace(".", "/") / "__init__.py").exists()}
 
 
-def family(module: str) -> str | None:
-    """'slack', 'discord' or 'console' for an adapter module; None elsewhere."""
-    if not module.startswith("bot.adapters."):
-        return None
-    leaf = module.removeprefix("bot.adapters.").split(".")[0]
-    return next((f for f in ("slack", "discord", "console") if leaf.startswith(f)), "other")
+def area(module: str) -> str:
+    """'top', 'retrieval', 'store', 'core', 'ops', 'app', 'adapters.slack', 'adapters.console', ..."""
+    parts = module.split(".")
+    if module == "bot.__main__":
+        return "app"  # `python -m bot`: hands over to the command line at once
+    if len(parts) == 2 and module not in PACKAGES or module == "bot":
+        return "top"
+    if parts[1] == "adapters" and len(parts) > 2:
+        return f"adapters.{parts[2]}"
+    return parts[1]
 
 
-def uses(imports: set[str], libraries: tuple[str, ...]) -> bool:
-    return any(i == lib or i.startswith(lib + ".") for i in imports for lib in libraries)
+ALLOWED = {
+    "top": {"top"},
+    "retrieval": {"top", "retrieval"},
+    "store": {"top", "store"},
+    "core": {"top", "retrieval", "store", "core"},
+    "ops": {"top", "retrieval", "store", "core", "ops"},
+    "adapters.console": {"top", "adapters.console"},
+    "adapters.slack": {"top", "adapters.slack"},
+    "adapters.discord": {"top", "adapters.discord"},
+}
 
 
-def test_the_rules_see_the_adapters():
-    families = {family(m) for m in MODULES}
-    assert {"slack", "discord", "console"} <= families
+def bot_imports(module: str) -> set[str]:
+    """The package's own modules `module` imports (names of real modules only)."""
+    return {i for i in MODULES[module] if i in MODULES and i != module and i not in ("bot", "bot.adapters")}
+
+
+def test_every_area_has_a_rule():
+    assert {area(m) for m in MODULES} - {"app", "adapters"} <= set(ALLOWED)
+    assert {"top", "retrieval", "store", "core", "ops", "app", "adapters.slack", "adapters.discord"} \
+        <= {area(m) for m in MODULES}
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if area(m) in ALLOWED))
+def test_each_folder_imports_only_what_its_rule_allows(module):
+    own = area(module)
+    forbidden = sorted(i for i in bot_imports(module) if area(i) not in ALLOWED[own])
+    assert not forbidden, f"{module} ({own}/) may not import {forbidden}"
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_platform_libraries_stay_in_their_adapter(module):
-    imports = MODULES[module]
-    if uses(imports, SLACK_LIBRARIES):
-        assert family(module) == "slack", f"{module} imports a Slack library"
-    if uses(imports, DISCORD_LIBRARIES):
-        assert family(module) == "discord", f"{module} imports discord.py"
+def test_platform_sdks_stay_in_their_adapter(module):
+    for platform, libraries in SDKS.items():
+        if any(i == lib or i.startswith(lib + ".") for i in MODULES[module] for lib in libraries):
+            assert area(module) == f"adapters.{platform}", f"{module} imports {platform}'s SDK"
 
 
-@pytest.mark.parametrize("module", sorted(MODULES))
-def test_adapters_do_not_import_each_other_and_the_core_imports_none(module):
-    own = family(module)
-    adapter_imports = {i for i in MODULES[module] if family(i) not in (None, "other")}
-    if own is None:
-        allowed = module in ENTRY_POINTS
-        assert allowed or not adapter_imports, f"{module} (not an adapter) imports {sorted(adapter_imports)}"
-    else:
-        foreign = {i for i in adapter_imports if family(i) != own}
-        assert not foreign, f"{module} imports another adapter: {sorted(foreign)}"
+def test_only_the_composition_root_reads_settings():
+    readers = sorted(m for m in MODULES if "bot.app.settings" in MODULES[m] and area(m) != "app")
+    assert readers == []
+
+
+def test_the_entry_point_is_the_app():
+    assert "bot.app.cli" in MODULES["bot.__main__"]

@@ -1,25 +1,25 @@
-"""`python -m bot ...`: parse the command line, read settings, wire, run one job.
+"""`python -m bot ...`: parse the command line, read settings, run one job.
 
-Heavy or platform imports happen inside the job that needs them, so `search` with a
-warm cache starts fast and needs no tokens.
+Heavy or platform imports happen inside the job that needs them (`bot.app.jobs`), so
+`search` with a warm cache starts fast and needs no tokens.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from bot.app.settings import Settings, load_dotenv, log_options
-from bot.app.jobs import CORE_JOBS, add_core_parsers
 from bot.errors import UserError
 
 log = logging.getLogger("bot")
 
-MAX_QUESTION_CHARS = 2000
+# Long-running services log to standard output (what containers collect); the other
+# jobs print their results there, so their log lines go to standard error.
+SERVICE_JOBS = frozenset({"slack", "discord", "sync"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="job", required=True, metavar="COMMAND")
 
-    ask = sub.add_parser("ask", parents=[common], help="answer a question with the best moment")
+    ask = sub.add_parser("ask", parents=[common], help="answer a question as the bot does in chat")
     ask.add_argument("question")
     search = sub.add_parser("search", parents=[common], help="ranked moments, for tools")
     search.add_argument("question")
@@ -58,22 +58,33 @@ def build_parser() -> argparse.ArgumentParser:
     slack_job = sub.add_parser("slack", parents=[common], help="run the Slack app (Socket Mode, or --http)")
     slack_job.add_argument("--http", action="store_true", help="serve /slack/events over HTTP instead of Socket Mode")
     slack_job.add_argument("--port", type=int, default=3000, help="with --http: port to listen on (default 3000)")
-    add_core_parsers(sub, common)
+    console = sub.add_parser("console", parents=[common], help="talk to the bot in the terminal (or a pipe)")
+    console.add_argument("--moderator", action="store_true", help="act as a moderator (may pin)")
+    console.add_argument("--user", default=None, help="your name in the session (default: your login)")
+    pins = sub.add_parser("pins", help="export or import the pinned answers as YAML")
+    action = pins.add_subparsers(dest="pins_action", required=True, metavar="ACTION")
+    export = action.add_parser("export", parents=[common], help="write every pin to FILE.yaml")
+    export.add_argument("file", type=Path)
+    imp = action.add_parser("import", parents=[common], help="validate FILE.yaml and apply it all-or-nothing")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--replace", action="store_true", help="also remove pins that are not in the file")
+    report = sub.add_parser("report", parents=[common], help="questions that found nothing or were unhelpful")
+    report.add_argument("-n", type=int, default=30, help="how many lines (default 30)")
     return parser
 
 
-# Long-running services log to standard output (what containers collect); the other
-# jobs print their results there, so their log lines go to standard error.
-SERVICE_JOBS = frozenset({"slack", "discord", "sync"})
+def main(argv: list[str] | None = None, *, dotenv: Path | None = Path(".env"),
+         setup_logging: Callable[..., None] | None = None) -> int:
+    """Run one job; `dotenv=None` reads no `.env`, `setup_logging` replaces the logging setup."""
+    from bot.app.jobs import JOBS
 
-
-def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    load_dotenv()
-    _configure_logging(args, os.environ)  # before anything that may log, settings included
+    if dotenv is not None:
+        load_dotenv(dotenv)
+    _configure_logging(args, os.environ, setup_logging)  # before anything that may log, settings included
     try:
         settings = Settings.from_env(knowledge=args.knowledge)
-        return _JOBS[args.job](args, settings)
+        return JOBS[args.job](args, settings)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -84,141 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _configure_logging(args, environ) -> None:
-    from bot.app.logs import configure_logging
+def _configure_logging(args, environ, setup_logging) -> None:
+    if setup_logging is None:
+        from bot.app.logs import configure_logging as setup_logging
 
     level, as_json = log_options(environ)
-    configure_logging(level="DEBUG" if args.verbose else level, as_json=as_json,
-                      stream=sys.stdout if args.job in SERVICE_JOBS else sys.stderr)
-
-
-def clean_question(text: str) -> str:
-    """The question as searched: one line of printable text, not empty, bounded."""
-    if any(not ch.isprintable() and ch not in "\t\n\r" for ch in text):
-        raise UserError("the question contains control characters")
-    cleaned = " ".join(text.split())
-    if not cleaned:
-        raise UserError("the question is empty: try `python -m bot ask \"How do I join Omdena?\"`")
-    if len(cleaned) > MAX_QUESTION_CHARS:
-        raise UserError(f"the question is too long ({len(cleaned)} characters, at most {MAX_QUESTION_CHARS})")
-    return cleaned
-
-
-def open_searcher(settings: Settings):
-    from bot.retrieval.search import Searcher
-    from bot.retrieval.cached_index import open_index
-
-    loaded = open_index(list(settings.knowledge), settings.cache_dir)
-    return Searcher(loaded.index), loaded
-
-
-def _ask(args, settings: Settings) -> int:
-    from bot.app.text_output import render_result
-    from bot.retrieval.search import episode_first
-
-    question = clean_question(args.question)
-    searcher, _ = open_searcher(settings)
-    print(render_result(episode_first(searcher.search(question, 4)), datetime.now(timezone.utc)))
-    return 0
-
-
-def _search(args, settings: Settings) -> int:
-    question = clean_question(args.question)
-    if not 1 <= args.k <= 100:
-        raise UserError("-k must be between 1 and 100")
-    searcher, _ = open_searcher(settings)
-    print(json.dumps(searcher.search(question, args.k).to_json(), ensure_ascii=False))
-    return 0
-
-
-def _latest(args, settings: Settings) -> int:
-    from bot.app.text_output import episode_json, render_episode
-    from bot.retrieval.episode_lookup import newest_episode
-
-    searcher, _ = open_searcher(settings)
-    episode = newest_episode(searcher.index.documents.values())
-    if episode is None:
-        raise UserError("no episode with a season and episode number in the knowledge")
-    print(json.dumps(episode_json(episode), ensure_ascii=False) if args.json else render_episode(episode))
-    return 0
-
-
-def _eval(args, settings: Settings) -> int:
-    from bot.core.evaluation import evaluate, read_questions
-    from bot.app.text_output import render_eval
-
-    questions = read_questions(args.file)
-    searcher, loaded = open_searcher(settings)
-    report = evaluate(searcher.search, questions, args.k)
-    report.index_seconds = loaded.seconds
-    if args.json:
-        print(json.dumps(report.figures()))
-    else:
-        print(render_eval(report, from_cache=loaded.from_cache))
-    return 0
-
-
-def _index(args, settings: Settings) -> int:
-    from bot.retrieval.cached_index import open_index
-
-    loaded = open_index(list(settings.knowledge), settings.cache_dir, rebuild=args.rebuild)
-    index = loaded.index
-    how = "loaded from cache" if loaded.from_cache else "built"
-    print(f"{how} in {loaded.seconds:.2f} s: {len(index.documents)} documents, "
-          f"{len(index.episodes)} episodes, {len(index.passages)} passages")
-    for skipped in index.skipped:
-        print(f"skipped {skipped.path}: {skipped.reason}")
-    return 0
-
-
-def _health(args, settings: Settings) -> int:
-    from bot.ops.health import check_health
-
-    health = check_health(settings)
-    print(health.line)
-    return 0 if health.ok else 1
-
-
-def _sync(args, settings: Settings) -> int:
-    from bot.ops.archives import knowledge_folders
-    from bot.retrieval.cached_index import open_index
-    from bot.ops.sync import resync_all, sync_archive
-
-    if args.repo:
-        results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh)]
-    elif args.branch or args.path or args.name or args.fresh:
-        raise UserError("--branch, --path, --name and --fresh need --repo")
-    else:
-        results = resync_all(settings.data_dir)
-        if not results:
-            raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...]")
-    for result in results:
-        if isinstance(result, Exception):
-            print(f"failed: {result}")
-        else:
-            a = result.archive
-            print(f"{a.name}: {result.action} at {a.commit[:12]} ({a.branch}) from {a.repo}")
-    if any(not isinstance(r, Exception) and r.changed for r in results):
-        # Warm the cache for the folder list the running bots will use, so their reload is quick.
-        loaded = open_index(list(knowledge_folders(settings.configured_knowledge, settings.data_dir)),
-                            settings.cache_dir)
-        print(f"knowledge: {len(loaded.index.episodes)} episodes, {len(loaded.index.passages)} passages")
-    return 1 if any(isinstance(r, Exception) for r in results) else 0
-
-
-def _discord(args, settings: Settings) -> int:
-    from bot.adapters.discord.service import run  # imports discord.py only for this job
-
-    return run(settings, sync=args.sync, guild_id=args.guild)
-
-
-def _slack(args, settings: Settings) -> int:
-    from bot.adapters.slack.service import run  # imports slack_bolt only for this job
-
-    return run(settings, http=args.http, port=args.port)
-
-
-_JOBS = {
-    "ask": _ask, "search": _search, "latest": _latest, "eval": _eval, "index": _index,
-    "health": _health, "sync": _sync, "discord": _discord, "slack": _slack, **CORE_JOBS,
-}
+    setup_logging(level="DEBUG" if args.verbose else level, as_json=as_json,
+                  stream=sys.stdout if args.job in SERVICE_JOBS else sys.stderr)

@@ -1,59 +1,154 @@
-"""Command-line jobs of the command core: `console`, `pins export|import`, `report`.
+"""The jobs of `python -m bot`: each takes the parsed arguments and the settings.
 
-`bot/cli.py` registers these with two lines; heavy imports happen inside each job.
+Chat-facing jobs (`ask`, `latest`, `console`) answer through the same core as Slack and
+Discord; tool jobs (`search`, `eval`, `index`) read the index directly. Heavy imports
+happen inside each job.
 """
 from __future__ import annotations
 
-import argparse
 import getpass
-from pathlib import Path
+import json
 
 from bot.app.settings import Settings
+from bot.errors import UserError
+from bot.models import ERROR, REFUSED, Invocation
 
 
-def add_core_parsers(sub, common: argparse.ArgumentParser) -> None:
-    console = sub.add_parser("console", parents=[common], help="talk to the bot in the terminal (or a pipe)")
-    console.add_argument("--moderator", action="store_true", help="act as a moderator (may pin)")
-    console.add_argument("--user", default=None, help="your name in the session (default: your login)")
-    pins = sub.add_parser("pins", help="export or import the pinned answers as YAML")
-    action = pins.add_subparsers(dest="pins_action", required=True, metavar="ACTION")
-    export = action.add_parser("export", parents=[common], help="write every pin to FILE.yaml")
-    export.add_argument("file", type=Path)
-    imp = action.add_parser("import", parents=[common], help="validate FILE.yaml and apply it all-or-nothing")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--replace", action="store_true", help="also remove pins that are not in the file")
-    report = sub.add_parser("report", parents=[common], help="questions that found nothing or were unhelpful")
-    report.add_argument("-n", type=int, default=30, help="how many lines (default 30)")
+def ask(args, settings: Settings) -> int:
+    """The reply a member would get in chat, as plain text."""
+    from bot.core.inputs import question_or_usage
+
+    question = question_or_usage(args.question, 'try `python -m bot ask "How do I join Omdena?"`')
+    print(_answer(settings, "ask", question))
+    return 0
 
 
-def _console(args, settings: Settings) -> int:
+def latest(args, settings: Settings) -> int:
+    if not args.json:
+        print(_answer(settings, "latest"))
+        return 0
+    from bot.app.wiring import open_searcher
+    from bot.retrieval.episode_lookup import newest_episode
+
+    searcher, _ = open_searcher(settings)
+    episode = newest_episode(searcher.index.documents.values())
+    if episode is None:
+        raise UserError("no episode with a season and episode number in the knowledge")
+    print(json.dumps(episode_json(episode), ensure_ascii=False))
+    return 0
+
+
+def search(args, settings: Settings) -> int:
+    from bot.app.wiring import open_searcher
+    from bot.core.inputs import question_or_usage
+
+    question = question_or_usage(args.question, 'try `python -m bot search "How do I join Omdena?"`')
+    if not 1 <= args.k <= 100:
+        raise UserError("-k must be between 1 and 100")
+    searcher, _ = open_searcher(settings)
+    print(json.dumps(searcher.search(question, args.k).to_json(), ensure_ascii=False))
+    return 0
+
+
+def evaluate(args, settings: Settings) -> int:
+    from bot.app.wiring import open_searcher
+    from bot.core.evaluation import evaluate as score, read_questions, render_report
+
+    questions = read_questions(args.file)
+    searcher, loaded = open_searcher(settings)
+    report = score(searcher.search, questions, args.k)
+    report.index_seconds = loaded.seconds
+    print(json.dumps(report.figures()) if args.json else render_report(report, from_cache=loaded.from_cache))
+    return 0
+
+
+def index(args, settings: Settings) -> int:
+    from bot.app.wiring import open_index
+
+    loaded = open_index(settings, rebuild=args.rebuild)
+    built = loaded.index
+    how = "loaded from cache" if loaded.from_cache else "built"
+    print(f"{how} in {loaded.seconds:.2f} s: {len(built.documents)} documents, "
+          f"{len(built.episodes)} episodes, {len(built.passages)} passages")
+    for skipped in built.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}")
+    return 0
+
+
+def health(args, settings: Settings) -> int:
+    from bot.app.wiring import knowledge_sources
+    from bot.ops.health import check_health
+
+    result = check_health(knowledge_sources(settings), settings.cache_dir)
+    print(result.line)
+    return 0 if result.ok else 1
+
+
+def sync(args, settings: Settings) -> int:
+    from bot.app.wiring import open_index
+    from bot.ops.sync import resync_all, sync_archive
+
+    if args.repo:
+        results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh)]
+    elif args.branch or args.path or args.name or args.fresh:
+        raise UserError("--branch, --path, --name and --fresh need --repo")
+    else:
+        results = resync_all(settings.data_dir)
+        if not results:
+            raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...]")
+    for result in results:
+        if isinstance(result, Exception):
+            print(f"failed: {result}")
+        else:
+            a = result.archive
+            print(f"{a.name}: {result.action} at {a.commit[:12]} ({a.branch}) from {a.repo}")
+    if any(not isinstance(r, Exception) and r.changed for r in results):
+        # Warm the cache for the folder list the running bots will use, so their reload is quick.
+        loaded = open_index(settings)
+        print(f"knowledge: {len(loaded.index.episodes)} episodes, {len(loaded.index.passages)} passages")
+    return 1 if any(isinstance(r, Exception) for r in results) else 0
+
+
+def discord(args, settings: Settings) -> int:
+    from bot.app.services import run_discord
+
+    return run_discord(settings, sync=args.sync, guild_id=args.guild)
+
+
+def slack(args, settings: Settings) -> int:
+    from bot.app.services import run_slack
+
+    return run_slack(settings, http=args.http, port=args.port)
+
+
+def console(args, settings: Settings) -> int:
     from bot.adapters.console import run_console
     from bot.app.wiring import build_core
 
-    return run_console(build_core(settings), args.user or _login(), args.moderator)
+    return run_console(build_core(settings, rate_limit=False), args.user or login(), args.moderator)
 
 
-def _pins(args, settings: Settings) -> int:
+def pins(args, settings: Settings) -> int:
+    from bot.app.wiring import open_database, open_searcher
     from bot.core.context import utc_now
     from bot.core.pin_transfer import export_pins, import_pins
     from bot.store.pins import Actor, PinStore
-    from bot.app.wiring import open_database, open_knowledge
 
     store = PinStore(open_database(settings))
     if args.pins_action == "export":
         count = export_pins(store, args.file)
         print(f"exported {count} pin{'s' if count != 1 else ''} to {args.file}")
         return 0
-    index = open_knowledge(settings).searcher.index
+    searcher, _ = open_searcher(settings)
     at = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    counts = import_pins(store, args.file, index, Actor("cli", _login(), _login()), at, replace=args.replace)
+    counts = import_pins(store, args.file, searcher.index, Actor("cli", login(), login()), at, replace=args.replace)
     print(f"imported {args.file}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     return 0
 
 
-def _report(args, settings: Settings) -> int:
-    from bot.store.answers import AnswerLog
+def report(args, settings: Settings) -> int:
     from bot.app.wiring import open_database
+    from bot.store.answers import AnswerLog
 
     lines = AnswerLog(open_database(settings)).report(limit=args.n)
     if not lines:
@@ -68,11 +163,34 @@ def _report(args, settings: Settings) -> int:
     return 0
 
 
-def _login() -> str:
+def episode_json(doc) -> dict:
+    return {
+        "doc": doc.doc_id, "title": doc.title, "season": doc.season, "episode": doc.episode,
+        "guests": list(doc.guests), "released": doc.released, "url": doc.link_at(None),
+        "description": doc.description,
+        "chapters": [{"title": c.title, "start": c.sec, "url": doc.link_at(c.sec)} for c in doc.chapters],
+    }
+
+
+def login() -> str:
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "console"
 
 
-CORE_JOBS = {"console": _console, "pins": _pins, "report": _report}
+def _answer(settings: Settings, command: str, text: str = "") -> str:
+    """One command through the core, as the console's user; a refusal is a UserError."""
+    from bot.app.wiring import build_core
+
+    reply = build_core(settings, rate_limit=False).handle(Invocation(
+        platform="cli", user_id=login(), user_name=login(), channel_id="cli", command=command, text=text))
+    if reply.kind in (ERROR, REFUSED):
+        raise UserError(reply.text)
+    return reply.text
+
+
+JOBS = {
+    "ask": ask, "search": search, "latest": latest, "eval": evaluate, "index": index, "health": health,
+    "sync": sync, "discord": discord, "slack": slack, "console": console, "pins": pins, "report": report,
+}

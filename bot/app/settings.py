@@ -1,7 +1,8 @@
 """Settings from the environment (and an optional `.env`), read once by the entry point.
 
-Nothing here runs at import time; `Settings.from_env()` is called by `__main__`.
-Secrets are kept out of `repr` so they can't leak into logs.
+Nothing here runs at import time; `Settings.from_env()` is called by the entry point,
+and only the composition root (`bot/app/`) reads settings: everything else is handed the
+values it needs. Secrets are kept out of `repr` so they can't leak into logs.
 """
 from __future__ import annotations
 
@@ -9,17 +10,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.ops.archives import knowledge_folders
 from bot.errors import UserError
+from bot.ratelimit import DEFAULT_PER_MINUTE
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
 
 @dataclass(frozen=True)
 class Settings:
-    knowledge: tuple[Path, ...] = (DEFAULT_KNOWLEDGE,)
+    knowledge: tuple[Path, ...] = (DEFAULT_KNOWLEDGE,)  # as configured; synced archives join at open time
     data_dir: Path = Path("data")
-    rate_limit_per_minute: int = 5
+    rate_limit_per_minute: int = DEFAULT_PER_MINUTE
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
@@ -28,11 +29,6 @@ class Settings:
     slack_moderator_group: str = ""
     discord_token: str = field(default="", repr=False)
     discord_moderator_roles: tuple[str, ...] = ()
-    log_json: bool = False
-    log_level: str = "INFO"
-    # Operations (issue 7). `knowledge` above also holds synced archives (see archives.py);
-    # `configured_knowledge` is what --knowledge / BOT_KNOWLEDGE said, for live reload.
-    configured_knowledge: tuple[Path, ...] = ()
     reload_seconds: int = 30
     slack_announce_channel: str = ""
     discord_announce_channel: str = ""
@@ -41,16 +37,13 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None, knowledge: list[str] | None = None) -> "Settings":
         env = dict(os.environ if environ is None else environ)
         folders = knowledge or _path_list(env.get("BOT_KNOWLEDGE", ""))
-        configured = tuple(Path(f) for f in folders) or (DEFAULT_KNOWLEDGE,)
-        data_dir = Path(env.get("BOT_DATA_DIR") or "data")
         return cls(
-            knowledge=knowledge_folders(configured, data_dir),
-            configured_knowledge=configured,
+            knowledge=tuple(Path(f) for f in folders) or (DEFAULT_KNOWLEDGE,),
             reload_seconds=_int(env, "BOT_RELOAD_SECONDS", 30),
             slack_announce_channel=env.get("SLACK_ANNOUNCE_CHANNEL", "").strip(),
             discord_announce_channel=env.get("DISCORD_ANNOUNCE_CHANNEL", "").strip(),
-            data_dir=data_dir,
-            rate_limit_per_minute=_int(env, "BOT_RATE_LIMIT", 5),
+            data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
+            rate_limit_per_minute=_int(env, "BOT_RATE_LIMIT", DEFAULT_PER_MINUTE),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
@@ -59,8 +52,6 @@ class Settings:
             slack_moderator_group=env.get("SLACK_MODERATOR_GROUP", "").strip(),
             discord_token=env.get("DISCORD_TOKEN", ""),
             discord_moderator_roles=_csv(env.get("DISCORD_MODERATOR_ROLES", "")),
-            log_level=log_options(env)[0],
-            log_json=log_options(env)[1],
         )
 
     @property

@@ -1,7 +1,7 @@
-"""Building the core from settings: the one place that opens the index and the database.
+"""Building the parts from settings: the one place that opens the index and the store.
 
-Entry points (console, Slack, Discord) call `build_core(settings)`; tests build a
-`Core` by hand from the same pieces.
+Entry points (CLI jobs, console, Slack, Discord) call these; tests build a `Core` by
+hand from the same pieces.
 """
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from datetime import datetime
 from typing import Callable
 
 from bot.app.settings import Settings
-from bot.core import Core
 from bot.core.context import utc_now
+from bot.core.dispatcher import Core
 from bot.knowledge_handle import KnowledgeHandle
+from bot.ops.archives import KnowledgeSources
+from bot.ratelimit import RateLimiter
 from bot.store.answers import AnswerLog
 from bot.store.db import Database
 from bot.store.pins import PinStore
@@ -22,22 +24,39 @@ log = logging.getLogger(__name__)
 DATABASE_FILE = "bot.sqlite3"
 
 
+def knowledge_sources(settings: Settings) -> KnowledgeSources:
+    """The configured knowledge folders plus every archive `sync` has recorded."""
+    return KnowledgeSources(tuple(settings.knowledge), settings.data_dir)
+
+
+def open_index(settings: Settings, rebuild: bool = False):
+    """The index of all knowledge (synced archives included), from the cache when current."""
+    from bot.retrieval.cached_index import open_index as open_cached
+
+    return open_cached(list(knowledge_sources(settings).folders()), settings.cache_dir, rebuild=rebuild)
+
+
+def open_searcher(settings: Settings):
+    from bot.retrieval.search import Searcher
+
+    loaded = open_index(settings)
+    log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",
+             loaded.seconds, len(loaded.index.documents))
+    return Searcher(loaded.index), loaded
+
+
+def open_knowledge(settings: Settings) -> KnowledgeHandle:
+    return KnowledgeHandle(open_searcher(settings)[0])
+
+
 def open_database(settings: Settings) -> Database:
     """The pins, answer log and feedback file in the data folder (created on first use)."""
     return Database(settings.data_dir / DATABASE_FILE)
 
 
-def open_knowledge(settings: Settings) -> KnowledgeHandle:
-    from bot.retrieval.search import Searcher
-    from bot.retrieval.cached_index import open_index
-
-    loaded = open_index(list(settings.knowledge), settings.cache_dir)
-    log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",
-             loaded.seconds, len(loaded.index.documents))
-    return KnowledgeHandle(Searcher(loaded.index))
-
-
 def build_core(settings: Settings, knowledge: KnowledgeHandle | None = None,
-               clock: Callable[[], datetime] = utc_now) -> Core:
+               clock: Callable[[], datetime] = utc_now, rate_limit: bool = True) -> Core:
+    """The command core; `rate_limit=False` for a local operator's own questions (CLI)."""
     db = open_database(settings)
-    return Core(knowledge or open_knowledge(settings), PinStore(db), AnswerLog(db), settings=settings, clock=clock)
+    limiter = RateLimiter(settings.rate_limit_per_minute if rate_limit else 0, lambda: clock().timestamp())
+    return Core(knowledge or open_knowledge(settings), PinStore(db), AnswerLog(db), limiter=limiter, clock=clock)

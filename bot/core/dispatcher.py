@@ -12,11 +12,10 @@ from datetime import datetime
 from typing import Callable
 
 from bot.command_table import COMMAND_NAMES, command
-from bot.app.settings import Settings
 from bot.errors import UserError
 from bot.knowledge_handle import KnowledgeHandle
 from bot.models import ERROR, INFO, REFUSED, Invocation, Reply
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import DEFAULT_PER_MINUTE, RateLimiter
 from bot.store.answers import AnswerLog
 from bot.store.pins import PinStore
 from bot.core import ask, episode_commands, pinning
@@ -32,11 +31,9 @@ ASK_USAGE = "Ask me something about the episodes, e.g. `/ask How do I join Omden
 
 class Core:
     def __init__(self, knowledge: KnowledgeHandle, pins: PinStore, answers: AnswerLog, *,
-                 settings: Settings | None = None, limiter: RateLimiter | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
-        settings = settings or Settings()
+                 limiter: RateLimiter | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         self.knowledge = knowledge  # adapters' live reload swaps its searcher
-        self.limiter = limiter or RateLimiter(settings.rate_limit_per_minute, lambda: clock().timestamp())
+        self.limiter = limiter or RateLimiter(DEFAULT_PER_MINUTE, lambda: clock().timestamp())
         matcher = PinMatcher(lambda: _phrases(pins), pins.version)
         self._ctx = Context(knowledge, pins, answers, matcher, clock)
         self._handlers = {

@@ -128,3 +128,30 @@ def evaluate(search, questions: list[dict], k: int) -> Report:
             (rank for rank, hit in enumerate(result.hits[:k], 1) if any(is_hit(hit, g) for g in golds)), None)
         report.outcomes.append(QuestionOutcome(question, result, first_hit, seconds))
     return report
+
+
+def render_report(report: Report, from_cache: bool) -> str:
+    """The figures and the questions not answered at rank 1, for a person to read."""
+    f = report.figures()
+    unans = "n/a" if f["abstained_unanswerable"] is None else f"{f['abstained_unanswerable']:.2f}"
+    lines = [
+        f"questions {f['questions']}  (k={report.k})",
+        f"hit@1 {f['hit@1']:.3f}  hit@3 {f['hit@3']:.3f}  hit@5 {f['hit@5']:.3f}  "
+        f"MRR@5 {f['mrr@5']:.3f}  doc@5 {f['doc@5']:.3f}",
+        f"abstained on unanswerable {unans}  wrongly abstained on answerable {f['abstained_answerable']:.2f}",
+        f"query p50 {f['query_p50_ms']:.2f} ms  p99 {f['query_p99_ms']:.2f} ms",
+        f"index {'loaded' if from_cache else 'built'} in {f['index_seconds']:.2f} s",
+    ]
+    failures = report.failures()
+    if failures:
+        lines += ["", f"Not a hit at rank 1 ({len(failures)}):"]
+        for o in failures:
+            q = o.question
+            gold = f"{q['doc']} {q.get('start', '')}-{q.get('end', '')}" if q.get("doc") else "unanswerable"
+            rank = f"first hit at {o.first_hit}" if o.first_hit else "no hit in top k"
+            lines.append(f"- [{q.get('id', '?')}] {q['question']}  (gold: {gold}; {rank})")
+            if o.result.abstained:
+                lines.append("    abstained")
+            for h in o.result.hits[:3]:
+                lines.append(f"    {h.document.doc_id} @{h.start} {h.score:.2f}: {h.text[:100]}")
+    return "\n".join(lines)

@@ -40,6 +40,14 @@ def clean_question(text: str) -> str:
     """The question as searched and logged; '' when nothing is left to ask."""
     question = " ".join(strip_mentions(tidy(text)).split())
     if len(question) > MAX_QUESTION_CHARS:
-        raise UserError(f"That question is {len(question)} characters long; please keep it under "
+        raise UserError(f"That question is too long ({len(question)} characters); please keep it under "
                         f"{MAX_QUESTION_CHARS} characters.")
+    return question
+
+
+def question_or_usage(text: str, example: str) -> str:
+    """`clean_question`, refusing an empty question with a hint of how to ask."""
+    question = clean_question(text)
+    if not question:
+        raise UserError(f"the question is empty: {example}")
     return question

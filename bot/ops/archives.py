@@ -89,6 +89,26 @@ def synced_folders(data_dir: Path) -> list[Path]:
     return [root for root in roots if root.is_dir()]
 
 
+@dataclass(frozen=True)
+class KnowledgeSources:
+    """Where a service's knowledge comes from: the configured folders, then whatever
+    `sync` has recorded in the data folder (read anew on each call: a sync made by another
+    process joins without a restart)."""
+
+    configured: tuple[Path, ...]
+    data_dir: Path
+
+    def folders(self) -> tuple[Path, ...]:
+        return knowledge_folders(self.configured, self.data_dir)
+
+    def roots(self) -> list[Path]:
+        """Configured folders and every recorded archive's root, even while a sync swaps it."""
+        return [*self.configured, *(archive_root(self.data_dir, a.name) for a in read_archives(self.data_dir))]
+
+    def swapping(self) -> list[str]:
+        return swapping_archives(self.data_dir)
+
+
 def knowledge_folders(configured, data_dir: Path) -> tuple[Path, ...]:
     """Configured folders, then synced archives; each folder once."""
     folders: list[Path] = []

@@ -11,6 +11,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.ops.archives import KnowledgeSources
+
 
 @dataclass(frozen=True)
 class Health:
@@ -34,14 +36,14 @@ def check_data_dir(data_dir: Path) -> str | None:
     return None
 
 
-def check_health(settings) -> Health:
+def check_health(sources: KnowledgeSources, cache_dir: Path) -> Health:
     from bot.retrieval.cached_index import open_index
 
-    problem = check_data_dir(settings.data_dir)
+    problem = check_data_dir(sources.data_dir)
     if problem:
         return Health(False, f"unhealthy: {problem}")
     try:
-        loaded = open_index(list(settings.knowledge), settings.cache_dir)
+        loaded = open_index(list(sources.folders()), cache_dir)
     except Exception as exc:  # any failure to load is the answer, not a crash
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return Health(False, f"unhealthy: knowledge does not load ({reason})")
@@ -50,4 +52,4 @@ def check_health(settings) -> Health:
         return Health(False, "unhealthy: the knowledge has no passages to answer from")
     how = "from cache" if loaded.from_cache else "built"
     return Health(True, f"ok: {len(index.episodes)} episodes, {len(index.passages)} passages "
-                        f"({how} in {loaded.seconds:.2f} s); data folder {settings.data_dir} writable")
+                        f"({how} in {loaded.seconds:.2f} s); data folder {sources.data_dir} writable")

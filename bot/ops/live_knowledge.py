@@ -2,7 +2,7 @@
 
 A run module calls, once its event loop is running and its client can post:
 
-    live = await start_live_knowledge(settings, core_knowledge_handle, {"slack": post})
+    live = await start_live_knowledge(sources, cache_dir, handle, {"slack": post}, reload_seconds)
     ...
     await live.stop()
 
@@ -15,10 +15,11 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping
 
 from bot.ops.announcements import Announcer, Poster, open_announcer
-from bot.ops.archives import archive_root, read_archives
+from bot.ops.archives import KnowledgeSources
 from bot.ops.reload import KnowledgeWatcher, watcher_for
 
 log = logging.getLogger(__name__)
@@ -39,22 +40,19 @@ class LiveKnowledge:
             self.announcer.store.close()
 
 
-async def start_live_knowledge(settings, handle, posters: Mapping[str, Poster]) -> LiveKnowledge:
-    configured = settings.configured_knowledge or settings.knowledge
-
-    def sources():  # recorded archives count even while a sync swaps their checkout
-        return [*configured, *(archive_root(settings.data_dir, a.name) for a in read_archives(settings.data_dir))]
-
-    announcer = open_announcer(settings.data_dir, posters, sources) if posters else None
-    watcher = watcher_for(settings, handle, on_swap=[announcer.on_swap] if announcer else [])
+async def start_live_knowledge(sources: KnowledgeSources, cache_dir: Path, handle,
+                               posters: Mapping[str, Poster], reload_seconds: float) -> LiveKnowledge:
+    announcer = open_announcer(sources.data_dir, posters, sources.roots) if posters else None
+    watcher = watcher_for(sources, cache_dir, handle, reload_seconds,
+                          on_swap=[announcer.on_swap] if announcer else [])
     await asyncio.to_thread(watcher.prime)
     if announcer is not None:
         # A first run records the newest episode; after downtime, a sync made meanwhile is announced.
         await announcer.consider(handle.searcher.index.documents.values())
     task = None
-    if settings.reload_seconds > 0:
+    if reload_seconds > 0:
         task = asyncio.create_task(watcher.run(), name="knowledge-watcher")
-        log.info("live reload: checking knowledge every %s s", settings.reload_seconds)
+        log.info("live reload: checking knowledge every %s s", reload_seconds)
     else:
         log.info("live reload is off (BOT_RELOAD_SECONDS=0)")
     return LiveKnowledge(watcher, announcer, task)

@@ -37,10 +37,9 @@ class Console:
         return self.out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def keep_test_logging(monkeypatch):
-    """`main` configures logging onto the captured stderr; pytest's capture must stay in charge."""
-    monkeypatch.setattr("bot.app.cli._configure_logging", lambda args, environ: None)
+def run_main(argv: list[str]) -> int:
+    """`main` without a `.env` and without its logging setup: pytest's capture stays in charge."""
+    return main(argv, dotenv=None, setup_logging=lambda **options: None)
 
 
 @pytest.fixture
@@ -115,7 +114,7 @@ def test_unhelpful_answers_and_misses_show_up_in_the_report(core, settings, monk
     member.say("what roles are there for data engineers")
     assert member.say("/unhelpful").startswith("Thanks for telling me")
     monkeypatch.setenv("BOT_DATA_DIR", str(settings.data_dir))
-    assert main(["report", "--knowledge", str(KNOWLEDGE)]) == 0
+    assert run_main(["report", "--knowledge", str(KNOWLEDGE)]) == 0
     out = capsys.readouterr().out
     assert "what roles are there for data engineers  (1× not helpful)" in out
 
@@ -124,15 +123,15 @@ def test_pins_export_and_import_commands(core, settings, tmp_path, monkeypatch, 
     Console(core, "mo", moderator=True).say("/pin How do I join Omdena? | s17e07@26:25")
     monkeypatch.setenv("BOT_DATA_DIR", str(settings.data_dir))
     path = tmp_path / "pins.yaml"
-    assert main(["pins", "export", str(path), "--knowledge", str(KNOWLEDGE)]) == 0
+    assert run_main(["pins", "export", str(path), "--knowledge", str(KNOWLEDGE)]) == 0
     data = yaml.safe_load(path.read_text())
     data["pins"].append({"question": "Broken", "target": "nope@1"})
     path.write_text(yaml.safe_dump(data))
-    assert main(["pins", "import", str(path), "--knowledge", str(KNOWLEDGE)]) == 2
+    assert run_main(["pins", "import", str(path), "--knowledge", str(KNOWLEDGE)]) == 2
     assert "entry 2 (“Broken”): No document `nope`" in capsys.readouterr().err
     data["pins"][1]["target"] = "s17e07@1:43"
     path.write_text(yaml.safe_dump(data))
-    assert main(["pins", "import", str(path), "--knowledge", str(KNOWLEDGE)]) == 0
+    assert run_main(["pins", "import", str(path), "--knowledge", str(KNOWLEDGE)]) == 0
     assert "1 added" in capsys.readouterr().out and "Broken" in Console(core).say("/pins")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.retrieval.helpers import episode_text, write
+from tests.fakes.knowledge import episode_text, write
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_EPISODE = "open-source-and-volunteering-in-ai-for-data-ml-career-growth"
@@ -72,7 +72,7 @@ def test_latest_picks_highest_season_then_episode(tmp_path):
     write(folder, "new.md", episode_text(title="New", season=10, episode=2))
     write(folder, "mid.md", episode_text(title="Mid", season=10, episode=1))
     out = run("latest", "--knowledge", str(folder), data_dir=tmp_path / "d")
-    assert out.returncode == 0 and out.stdout.startswith("New (s10e02)")
+    assert out.returncode == 0 and out.stdout.splitlines()[:2] == ["The newest episode:", "New (s10e02)"]
 
 
 def test_index_reports_counts_and_skipped_files(tmp_path):
@@ -116,12 +116,31 @@ def test_eval_prints_figures_and_failures(tmp_path, data_dir):
     ("", "empty"),
     ("   \t ", "empty"),
     ("x" * 100_000, "too long"),
-    ("why\x07 not\x1b[2J", "control characters"),
 ])
 def test_bad_questions_get_one_line_error(data_dir, question, message):
     out = run("search", question, data_dir=data_dir)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.count("\n") == 1 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_control_characters_in_a_question_are_never_echoed(data_dir):
+    out = run("search", "why\x07 not\x1b[2J omdena", data_dir=data_dir)
+    assert out.returncode == 0 and json.loads(out.stdout)["question"] == "why not [2J omdena"
+
+
+def test_ask_answers_through_the_core_so_a_pin_wins(tmp_path):
+    data = tmp_path / "d"
+    pinned = run("pins", "import", str(_pin_file(tmp_path)), data_dir=data)
+    assert pinned.returncode == 0, pinned.stderr
+    out = run("ask", "how can I join omdena", data_dir=data)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Pinned answer (pinned by ") and "(s17e07) @ 48:52" in out.stdout
+
+
+def _pin_file(tmp_path: Path) -> Path:
+    path = tmp_path / "pins.yaml"
+    path.write_text("pins:\n- question: How do I join Omdena?\n  target: s17e07@48:52\n", encoding="utf-8")
+    return path
 
 
 def test_missing_knowledge_folder(tmp_path):

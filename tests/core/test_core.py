@@ -15,7 +15,7 @@ from bot.retrieval.hits import SearchResult
 from bot.store.answers import AnswerLog
 from bot.store.pins import PinStore
 
-from .conftest import EPISODE_ID, YOUTUBE_ID, invocation
+from tests.fakes.sample import EPISODE_ID, YOUTUBE_ID, invocation
 
 
 def ask(core, text, **kw):

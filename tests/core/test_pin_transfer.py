@@ -10,7 +10,7 @@ from bot.core.pin_transfer import export_pins, import_pins
 from bot.errors import UserError
 from bot.store.pins import Actor, PinStore
 
-from .conftest import ARTICLE_ID, EPISODE_ID, YOUTUBE_ID, invocation
+from tests.fakes.sample import ARTICLE_ID, EPISODE_ID, YOUTUBE_ID, invocation
 
 CLI = Actor("cli", "ops", "ops")
 AT = "2025-06-02T00:00:00Z"

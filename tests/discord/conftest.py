@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # helper modules beside the tests
 
-from fake_discord import MOD_ROLE, running_fake  # noqa: E402
+from tests.fakes.fake_discord import MOD_ROLE, running_fake  # noqa: E402
 
 from bot.adapters.discord.bot import PodcastBot  # noqa: E402
 from bot.adapters.discord.parsing import titles_from_knowledge  # noqa: E402

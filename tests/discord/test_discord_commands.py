@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from discord_payloads import MODERATOR_ID, autocomplete, member, slash
-from expectations import best_quote_start
-from fake_discord import APP_ID, IMPOSTOR_ROLE, MOD_ROLE
+from tests.fakes.discord_payloads import MODERATOR_ID, autocomplete, member, slash
+from tests.discord.expectations import best_quote_start
+from tests.fakes.fake_discord import APP_ID, IMPOSTOR_ROLE, MOD_ROLE
 
-from bot.models import ERROR, Invocation, Reply
+from bot.models import ANSWER, ERROR, Invocation, Reply
 
 CALLBACK = r"/interactions/{}/tok-{}/callback"
 FOLLOWUP = r"/webhooks/{}/tok-{}".format(APP_ID, "{}")
@@ -117,6 +117,8 @@ class BrokenCore:
     def handle(self, invocation):
         if self.mode == "raise":
             raise RuntimeError("index file vanished")
+        if self.mode == "unrenderable":  # an answer without a moment's fields: the renderer fails
+            return Reply(kind=ANSWER, text="?", answer=object())
         return Reply(kind=ERROR, text="Something went wrong (ref ABC123).", ephemeral=True, error_ref="ABC123")
 
 
@@ -134,12 +136,9 @@ async def test_a_handler_error_gives_a_private_reply_with_a_reference_and_a_logg
     assert record.exc_info and "index file vanished" in str(record.exc_info[1])
 
 
-async def test_an_unexpected_exception_in_a_command_reaches_tree_on_error(bot, fake, error_log, monkeypatch):
+async def test_an_unexpected_exception_in_a_command_reaches_tree_on_error(start_bot, fake, core, settings, error_log):
     error_log.expect(r"/latest failed \(ref [0-9A-F]{6}\)")
-
-    def explode(reply):
-        raise ValueError("renderer bug")
-    monkeypatch.setattr("bot.adapters.discord.bot.render", explode)
+    await start_bot(BrokenCore(core, "unrenderable"), settings)
     event = slash("latest")
     await fake.dispatch("INTERACTION_CREATE", event)
     follow = await fake.wait_for_request("POST", followup_of(event))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from discord_payloads import slash, user_message
-from fake_discord import APP_ID, CHANNEL_ID
+from tests.fakes.discord_payloads import slash, user_message
+from tests.fakes.fake_discord import APP_ID, CHANNEL_ID
 
 UNKNOWN_MESSAGE = {"message": "Unknown Message", "code": 10008}
 EPHEMERAL = 64

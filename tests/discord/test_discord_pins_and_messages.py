@@ -1,10 +1,10 @@
 """"Pin as answer", mentions and feedback buttons, end to end against the fake Discord."""
 from __future__ import annotations
 
-from discord_payloads import (MODERATOR_ID, bot_answer, button, member, message_command, modal_submit,
+from tests.fakes.discord_payloads import (MODERATOR_ID, bot_answer, button, member, message_command, modal_submit,
                               slash, user_message)
-from expectations import best_quote_start
-from fake_discord import APP_ID, CHANNEL_ID, MANAGE_MESSAGES, MOD_ROLE, THREAD_ID
+from tests.discord.expectations import best_quote_start
+from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, MANAGE_MESSAGES, MOD_ROLE, THREAD_ID
 
 from bot.models import Invocation
 

@@ -7,7 +7,7 @@ import threading
 
 import discord
 import pytest
-from fake_discord import APP_ID, GUILD_ID, FakeDiscord
+from tests.fakes.fake_discord import APP_ID, GUILD_ID, FakeDiscord
 
 from bot.app import cli
 from bot.adapters.discord import service as discord_run
@@ -23,7 +23,7 @@ def registered(body: list[dict]) -> dict[str, dict]:
 
 
 async def test_sync_registers_every_command_globally(fake, settings):
-    names = await discord_run.sync_commands(discord_run.build_client(None, settings), "token")
+    names = await discord_run.sync_commands(discord_run.build_client(None, settings.discord_moderator_roles), "token")
     put = await fake.wait_for_request("PUT", rf"/applications/{APP_ID}/commands")
     commands = registered(put.body)
     assert set(names) == set(commands) == EXPECTED
@@ -36,7 +36,7 @@ async def test_sync_registers_every_command_globally(fake, settings):
 
 
 async def test_sync_to_one_server(fake, settings):
-    await discord_run.sync_commands(discord_run.build_client(None, settings), "token", GUILD_ID)
+    await discord_run.sync_commands(discord_run.build_client(None, settings.discord_moderator_roles), "token", GUILD_ID)
     put = await fake.wait_for_request("PUT", rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
     assert set(registered(put.body)) == EXPECTED
 
@@ -47,8 +47,8 @@ def test_cli_sync_runs_end_to_end_and_logs_to_stdout(monkeypatch, capsys):
         monkeypatch.setattr(discord.http.Route, "BASE", server.rest_base)
         monkeypatch.setenv("DISCORD_TOKEN", "a-test-token-0123456789")
         streams = []
-        monkeypatch.setattr("bot.app.logs.configure_logging", lambda **kw: streams.append(kw["stream"]))
-        assert cli.main(["discord", "--sync", "--guild", str(GUILD_ID)]) == 0
+        assert cli.main(["discord", "--sync", "--guild", str(GUILD_ID)], dotenv=None,
+                        setup_logging=lambda **kw: streams.append(kw["stream"])) == 0
         assert streams == [sys.stdout]
         out = capsys.readouterr().out
         assert out.startswith(f"registered {len(EXPECTED)} commands for server {GUILD_ID}")
@@ -59,20 +59,19 @@ def test_cli_sync_runs_end_to_end_and_logs_to_stdout(monkeypatch, capsys):
 
 def test_cli_without_a_token_says_what_is_missing(monkeypatch, capsys):
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.setattr("bot.app.cli.load_dotenv", lambda: None)          # a developer's .env must not leak in
-    assert cli.main(["discord"]) == 2
+    assert cli.main(["discord"], dotenv=None, setup_logging=lambda **kw: None) == 2  # no developer's .env
     assert "DISCORD_TOKEN" in capsys.readouterr().err
 
 
 def test_guild_only_goes_with_sync(capsys):
-    assert cli.main(["discord", "--guild", "5"]) == 2
+    assert cli.main(["discord", "--guild", "5"], dotenv=None, setup_logging=lambda **kw: None) == 2
     assert "--guild goes with --sync" in capsys.readouterr().err
 
 
 async def test_a_rejected_token_is_a_clear_error(fake, settings):
     fake.failures[("GET", "/users/@me")] = (401, {"message": "401: Unauthorized", "code": 0})
     with pytest.raises(UserError, match="Discord rejected DISCORD_TOKEN"):
-        await discord_run.sync_commands(discord_run.build_client(None, settings), "wrong")
+        await discord_run.sync_commands(discord_run.build_client(None, settings.discord_moderator_roles), "wrong")
     assert not fake.find("PUT", r".*/commands")
 
 

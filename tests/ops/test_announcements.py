@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from bot.ops.announcements import DATABASE_FILE, AnnouncementLog, Announcer, open_announcer
+from bot.app import wiring
 from bot.app.settings import Settings
 from bot.knowledge_handle import KnowledgeHandle
 from bot.ops.live_knowledge import start_live_knowledge
@@ -16,8 +17,8 @@ from bot.retrieval.search import Searcher
 from bot.retrieval.cached_index import open_index
 from bot.ops.sync import sync_archive
 
-from .episodes import write_episode
-from .gitrepo import ArchiveRepo
+from tests.fakes.knowledge import write_episode
+from tests.fakes.git_repo import ArchiveRepo
 
 
 def episode(season, number, slug=None):
@@ -109,9 +110,10 @@ async def test_a_sync_seen_by_live_reload_is_announced_once(tmp_path, data_dir):
     write_episode(tmp_path / "sample", "an-old-one", 1, 1, ["An early episode."])
     settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
                                   "BOT_RELOAD_SECONDS": "0"})  # no timer: the test drives the watcher
-    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
+    handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack = Recorder()
-    live = await start_live_knowledge(settings, handle, {"slack": slack})
+    live = await start_live_knowledge(wiring.knowledge_sources(settings), settings.cache_dir, handle,
+                                      {"slack": slack}, settings.reload_seconds)
     assert slack.replies == []  # first run: recorded, not posted
     origin.add_episode("kubeflow", 17, 8, ["Kubeflow pipelines orchestrate training."])
     origin.commit()
@@ -127,9 +129,10 @@ async def test_the_first_sync_of_an_archive_is_not_news_its_next_episode_is(tmp_
     write_episode(tmp_path / "sample", "an-old-one", 1, 1, ["An early episode."])
     settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
                                   "BOT_RELOAD_SECONDS": "0"})
-    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
+    handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack, discord = Recorder(), Recorder()
-    live = await start_live_knowledge(settings, handle, {"slack": slack, "discord": discord})  # records s01e01
+    live = await start_live_knowledge(wiring.knowledge_sources(settings), settings.cache_dir, handle,
+                                      {"slack": slack, "discord": discord}, settings.reload_seconds)  # records s01e01
     origin = ArchiveRepo(tmp_path / "website")
     origin.add_episode("volunteering", 17, 6, ["Volunteering with Omdena helped my career."])
     origin.add_episode("months-old", 17, 7, ["Released long before the bot knew the archive."])

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.app.cli import _JOBS, build_parser
+from bot.app.cli import build_parser
+from bot.app.jobs import JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIXES = ("BOT_", "SLACK_", "DISCORD_")
@@ -36,7 +37,7 @@ def command_words(value) -> list[str]:
 def assert_cli_job(words: list[str]) -> None:
     assert words[:3] == ["python", "-m", "bot"], words
     args = build_parser().parse_args(words[3:])  # argparse exits on an unknown job or option
-    assert args.job in _JOBS
+    assert args.job in JOBS
 
 
 def env_documented() -> set[str]:

@@ -4,24 +4,19 @@ announced once, and announcements ping nobody."""
 from __future__ import annotations
 
 import asyncio
-import sys
-from pathlib import Path
 
 import discord
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "discord"))  # the Discord tests' fake
-
-from fake_discord import running_fake  # noqa: E402
-
-from bot.adapters.discord import service as discord_run  # noqa: E402
-from bot.ops.announcements import open_announcer  # noqa: E402
-from bot.app.settings import Settings  # noqa: E402
-from bot.errors import UserError  # noqa: E402
-from bot.retrieval.documents import EPISODE, Document  # noqa: E402
-from bot.app.wiring import build_core  # noqa: E402
-
-from .episodes import write_episode  # noqa: E402
+from bot.adapters.discord import service as discord_run
+from bot.app.services import serve_discord
+from bot.app.settings import Settings
+from bot.app.wiring import build_core
+from bot.errors import UserError
+from bot.ops.announcements import open_announcer
+from bot.retrieval.documents import EPISODE, Document
+from tests.fakes.fake_discord import running_fake
+from tests.fakes.knowledge import write_episode
 
 CHANNEL = 4242
 
@@ -47,8 +42,8 @@ async def test_announcements_at_start_and_after_a_reload(fake, tmp_path):
     await baseline.consider([seen_before])  # the last run knew s17e07; s17e08 came while it was down
     baseline.store.close()
 
-    client = discord_run.build_client(build_core(settings), settings)
-    task = asyncio.create_task(discord_run.serve(client, settings))
+    client = discord_run.build_client(build_core(settings), settings.discord_moderator_roles)
+    task = asyncio.create_task(serve_discord(settings, client))
     try:
         first = await fake.wait_for_request("POST", rf"/channels/{CHANNEL}/messages")
         assert first.body["content"] == "New episode!"
@@ -66,4 +61,4 @@ async def test_announcements_at_start_and_after_a_reload(fake, tmp_path):
 
 def test_an_announce_channel_must_be_an_id(tmp_path):
     with pytest.raises(UserError, match="DISCORD_ANNOUNCE_CHANNEL"):
-        discord_run.announcement_posters(settings_for(tmp_path, "#general"), discord.Client(intents=discord.Intents.none()))
+        discord_run.announcement_posters(discord.Client(intents=discord.Intents.none()), "#general")

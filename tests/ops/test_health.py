@@ -5,7 +5,7 @@ import pytest
 
 from bot.app.cli import main
 
-from .episodes import write_episode
+from tests.fakes.knowledge import write_episode
 
 
 @pytest.fixture

@@ -5,7 +5,10 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from functools import partial
+
 from bot.adapters.slack.service import HEALTH_PATH, serve_http
+from bot.ops.health import check_data_dir
 
 
 def bolt_app() -> AsyncApp:
@@ -14,7 +17,7 @@ def bolt_app() -> AsyncApp:
 
 
 async def get(data_dir):
-    runner = await serve_http(bolt_app(), "127.0.0.1", 0, data_dir=data_dir)
+    runner = await serve_http(bolt_app(), "127.0.0.1", 0, health=partial(check_data_dir, data_dir))
     try:
         host, port = runner.addresses[0][:2]
         async with aiohttp.ClientSession() as session:

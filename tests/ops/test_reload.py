@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from bot.ops import reload as reload_module
 from bot.ops.archives import archive_root
+from bot.app import wiring
 from bot.app.settings import Settings
 from bot.knowledge_handle import KnowledgeHandle
 from bot.ops.reload import KnowledgeWatcher, watcher_for
@@ -18,8 +19,8 @@ from bot.retrieval.search import Searcher
 from bot.retrieval.cached_index import open_index
 from bot.ops.sync import sync_archive
 
-from .episodes import write_episode
-from .gitrepo import ArchiveRepo
+from tests.fakes.knowledge import write_episode
+from tests.fakes.git_repo import ArchiveRepo
 
 OLD = ["Volunteering with Omdena helped my career a lot."]
 NEW = ["Kubeflow pipelines orchestrate machine learning training."]
@@ -60,17 +61,15 @@ def test_unchanged_knowledge_is_not_rebuilt(handle, knowledge, tmp_path):
     assert watcher.check_once() is None and handle.generation == 0
 
 
-def test_questions_during_a_rebuild_use_the_old_index_and_none_fails(handle, knowledge, tmp_path, monkeypatch):
+def test_questions_during_a_rebuild_use_the_old_index_and_none_fails(handle, knowledge, tmp_path):
     started, release = threading.Event(), threading.Event()
-    real_open_index = reload_module.open_index
 
     def slow_open_index(*args, **kwargs):
         started.set()
         assert release.wait(10)
-        return real_open_index(*args, **kwargs)
+        return open_index(*args, **kwargs)
 
-    monkeypatch.setattr(reload_module, "open_index", slow_open_index)
-    watcher = make_watcher(handle, knowledge, tmp_path)
+    watcher = make_watcher(handle, knowledge, tmp_path, load=slow_open_index)
     failures, answered, stop = [], [0], threading.Event()
 
     def hammer():
@@ -134,23 +133,11 @@ async def test_async_run_notices_a_change_and_calls_on_swap(handle, knowledge, t
     assert seen == [2] and top_doc(handle, "kubeflow") == "kubeflow"
 
 
-def test_thread_mode_start_and_stop(handle, knowledge, tmp_path):
-    calls = []
-    watcher = KnowledgeWatcher(handle, lambda: [knowledge], tmp_path / "cache", interval=0.02,
-                               on_swap=[calls.append])
-    thread = watcher.start()
-    wait_for(lambda: watcher._seen is not None)
-    write_episode(knowledge, "kubeflow", 17, 8, NEW)
-    wait_for(lambda: handle.generation == 1)
-    watcher.stop()
-    assert not thread.is_alive() and len(calls) == 1
-
-
 def test_a_running_bot_learns_a_newly_synced_archive(tmp_path, knowledge):
     data_dir = tmp_path / "data"
     settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
-    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
-    watcher = watcher_for(settings, handle)
+    handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
+    watcher = watcher_for(wiring.knowledge_sources(settings), settings.cache_dir, handle, settings.reload_seconds)
     watcher.prime()
     origin = ArchiveRepo(tmp_path / "website")
     origin.add_episode("kubeflow", 17, 8, NEW)
@@ -169,32 +156,23 @@ def synced_bot(tmp_path, knowledge):
     origin.commit()
     sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
     settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
-    handle = KnowledgeHandle(Searcher(open_index(list(settings.knowledge), settings.cache_dir).index))
-    watcher = watcher_for(settings, handle)
+    handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
+    watcher = watcher_for(wiring.knowledge_sources(settings), settings.cache_dir, handle, settings.reload_seconds)
     watcher.prime()
     return origin, data_dir, handle, watcher
 
 
-def test_a_reload_between_the_renames_of_a_swap_keeps_the_archive(tmp_path, knowledge, monkeypatch):
-    import os
-
-    import bot.ops.sync
-
+def test_a_reload_between_the_renames_of_a_swap_keeps_the_archive(tmp_path, knowledge):
     origin, data_dir, handle, watcher = synced_bot(tmp_path, knowledge)
     root = archive_root(data_dir, "website")
-    real_rename, during = os.rename, []
-
-    def rename(source, target):
-        real_rename(source, target)
-        if Path(source) == root:  # the live checkout was just parked: the gap before the new one
-            during.append((watcher.check_once(), top_doc(handle, "kubeflow pipelines")))
-
-    monkeypatch.setattr(bot.ops.sync.os, "rename", rename)
+    parked = root.parent / f".website-old-{time.time_ns()}-{os.getpid()}"  # as a sync parks it mid-swap
+    os.rename(root, parked)
+    assert watcher.check_once() is None and handle.generation == 0  # no rebuild without the archive
+    assert top_doc(handle, "kubeflow pipelines") == "kubeflow"
+    os.rename(parked, root)
     origin.add_episode("volunteering-again", 17, 9, ["Mentoring juniors through community projects."])
     origin.commit()
     assert sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people")).action == "updated"
-    assert during == [(None, "kubeflow")] and handle.generation == 0  # no rebuild without the archive
-    monkeypatch.undo()
     assert watcher.check_once() is not None  # after the swap: the new revision, archive and all
     assert top_doc(handle, "mentoring juniors community") == "volunteering-again"
     assert top_doc(handle, "kubeflow pipelines") == "kubeflow"
@@ -212,20 +190,20 @@ def test_a_checkout_deleted_by_hand_is_dropped_on_reload(tmp_path, knowledge):
 
 def test_reload_interval_comes_from_the_environment(tmp_path):
     settings = Settings.from_env({"BOT_RELOAD_SECONDS": "7", "BOT_DATA_DIR": str(tmp_path)})
-    assert watcher_for(settings, handle=None).interval == 7
+    assert watcher_for(wiring.knowledge_sources(settings), settings.cache_dir, None,
+                       settings.reload_seconds).interval == 7
 
 
-async def test_an_unexpected_error_in_one_tick_does_not_end_live_reload(handle, knowledge, tmp_path, monkeypatch):
-    watcher = KnowledgeWatcher(handle, lambda: [knowledge], tmp_path / "cache", interval=0.02)
-    real_check, calls = watcher.check_once, []
+async def test_an_unexpected_error_in_one_tick_does_not_end_live_reload(handle, knowledge, tmp_path):
+    calls = []
 
-    def flaky():
+    def flaky_folders():
         calls.append(1)
-        if len(calls) == 1:
+        if len(calls) == 2:  # the first tick after priming
             raise RuntimeError("disk hiccup")
-        return real_check()
+        return [knowledge]
 
-    monkeypatch.setattr(watcher, "check_once", flaky)
+    watcher = KnowledgeWatcher(handle, flaky_folders, tmp_path / "cache", interval=0.02)
     watcher.prime()  # before the change, so the change is news
     task = asyncio.create_task(watcher.run())
     write_episode(knowledge, "kubeflow", 17, 8, NEW)
@@ -234,4 +212,4 @@ async def test_an_unexpected_error_in_one_tick_does_not_end_live_reload(handle, 
             break
         await asyncio.sleep(0.01)
     task.cancel()
-    assert len(calls) >= 2 and handle.generation == 1
+    assert len(calls) >= 3 and handle.generation == 1

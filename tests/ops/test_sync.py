@@ -6,12 +6,13 @@ import pytest
 
 from bot.ops.archives import archive_root, read_archives
 from bot.app.cli import main
+from bot.app import wiring
 from bot.app.settings import Settings
 from bot.retrieval.search import Searcher
 from bot.retrieval.cached_index import open_index
 from bot.ops.sync import SyncError, clean_path, name_from_url, sync_archive
 
-from .gitrepo import ArchiveRepo, git
+from tests.fakes.git_repo import ArchiveRepo, git
 
 PATHS = ("_podcast", "_people")
 
@@ -43,7 +44,7 @@ def test_first_sync_clones_only_the_paths_and_joins_the_knowledge(origin, data_d
     assert record.paths == PATHS and record.commit == git(origin.path, "rev-parse", "HEAD")
     settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "none")},
                                  knowledge=None)
-    assert root in settings.knowledge
+    assert root in wiring.knowledge_sources(settings).folders()
     index = open_index([root], None).index
     hit = Searcher(index).search("volunteering omdena", 1).hits[0]
     assert hit.document.doc_id == "volunteering-in-ai"
@@ -151,7 +152,7 @@ def test_a_deleted_checkout_does_not_stop_the_bot(origin, data_dir, tmp_path):
     sync_archive(data_dir, str(origin.path), paths=PATHS)
     shutil.rmtree(archive_root(data_dir, "website"))
     settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "k")})
-    assert settings.knowledge == (tmp_path / "k",)
+    assert wiring.knowledge_sources(settings).folders() == (tmp_path / "k",)
 
 
 def break_every_episode(origin):

@@ -8,8 +8,8 @@ import pytest
 from bot.ops.archives import archive_root, read_archives
 from bot.ops.sync import SyncError, resync_all, sync_archive
 
-from .githttp import PrivateGitServer
-from .gitrepo import ArchiveRepo, git
+from tests.fakes.git_http import PrivateGitServer
+from tests.fakes.git_repo import ArchiveRepo, git
 
 TOKEN = "s3cret-token"
 PATHS = ("_podcast", "_people")

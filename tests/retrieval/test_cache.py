@@ -5,7 +5,7 @@ import numpy as np
 from bot.retrieval.cache import cache_path
 from bot.retrieval.cached_index import open_index
 
-from .helpers import episode_text, write
+from tests.fakes.knowledge import episode_text, write
 
 
 def make_knowledge(tmp_path):

@@ -7,7 +7,7 @@ from bot.errors import UserError
 from bot.retrieval.loader import document_id, load_knowledge
 from bot.retrieval.passages import cut_passages
 
-from .helpers import episode_text, write
+from tests.fakes.knowledge import episode_text, write
 
 
 def load_one(tmp_path: Path, name: str, content) -> tuple:

@@ -7,7 +7,7 @@ from bot.retrieval.loader import load_knowledge
 from bot.retrieval.hits import trim_at_sentence
 from bot.retrieval.search import RankingSettings, Searcher, episode_first
 
-from .helpers import episode_text, write
+from tests.fakes.knowledge import episode_text, write
 
 GARDEN = [
     {"header": "Introduction"},

@@ -10,15 +10,14 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.adapters.slack.service import EVENTS_PATH, build, connect_socket_mode, serve_http
+from bot.adapters.slack.service import build, connect_socket_mode
+from bot.app.services import slack_config
 from bot.app.settings import Settings
 from bot.app.wiring import build_core
-from fake_slack import FakeSlack
-from slack_requests import SIGNING_SECRET, SlackHttp
+from tests.fakes.fake_slack import FakeSlack
+from tests.fakes.slack_app import KNOWLEDGE, MODERATOR, drain_listeners, start_http_app
+from tests.fakes.slack_requests import SIGNING_SECRET
 
-REPO = Path(__file__).resolve().parents[2]
-KNOWLEDGE = REPO / "knowledge"
-MODERATOR = "UMODERATOR"
 WATCHED_LOGGERS = ("slack_bolt", "slack_sdk", "asyncio", "bot", "aiohttp")
 
 
@@ -75,39 +74,6 @@ def core(settings):
     return build_core(settings)   # the real core over real knowledge, in a tmp data dir
 
 
-async def drain_listeners(timeout: float = 5.0) -> None:
-    """Wait for Bolt's after-ack listener tasks, so teardown never cuts one off."""
-    tasks = [t for t in asyncio.all_tasks() if not t.done() and
-             "run_ack_function_asynchronously" in getattr(t.get_coro(), "__qualname__", "")]
-    if tasks:
-        await asyncio.wait(tasks, timeout=timeout)
-
-
-class RunningApp:
-    def __init__(self, service, runner, http: SlackHttp) -> None:
-        self.service, self.runner, self.http = service, runner, http
-
-    async def stop(self) -> None:
-        await drain_listeners()
-        await self.runner.cleanup()
-        self.service.state.close()
-
-
-async def start_http_app(settings, core) -> RunningApp:
-    service = build(settings, core, http=True)
-    runner = await serve_http(service.app, "127.0.0.1", 0)
-    port = runner.addresses[0][1]
-    session = aiohttp.ClientSession()
-    app = RunningApp(service, runner, SlackHttp(f"http://127.0.0.1:{port}{EVENTS_PATH}", session))
-    original_stop = app.stop
-
-    async def stop() -> None:
-        await original_stop()
-        await session.close()
-    app.stop = stop
-    return app
-
-
 @pytest.fixture
 async def slack_app(settings, core, fake_slack):
     app = await start_http_app(settings, core)
@@ -122,7 +88,7 @@ async def slack(slack_app) -> SlackHttp:
 
 @pytest.fixture
 async def socket_app(settings, core, fake_slack):
-    service = build(settings, core, http=False)
+    service = build(slack_config(settings), core, http=False)
     handler = await connect_socket_mode(service.app, settings.slack_app_token)
     yield service
     await handler.close_async()

@@ -10,8 +10,8 @@ import time
 
 from bot.adapters.slack.service import STATE_FILE
 from bot.adapters.slack.state import RETRY_GRACE_SECONDS, SlackState
-from fake_slack import BOT_USER_ID
-from slack_requests import mention_event
+from tests.fakes.fake_slack import BOT_USER_ID
+from tests.fakes.slack_requests import mention_event
 
 QUESTION = f"<@{BOT_USER_ID}> how do I find volunteering projects?"
 TS = "1700000500.000200"

@@ -9,8 +9,8 @@ import sys
 import aiohttp
 
 from bot.app.cli import main
-from conftest import KNOWLEDGE, REPO
-from slack_requests import SIGNING_SECRET, SlackHttp
+from tests.fakes.slack_app import KNOWLEDGE, REPO
+from tests.fakes.slack_requests import SIGNING_SECRET, SlackHttp
 
 
 def test_missing_tokens_fail_with_one_line(monkeypatch, capsys, tmp_path):

@@ -9,10 +9,10 @@ import time
 import aiohttp
 import pytest
 
-from conftest import start_http_app
-from fake_slack import BOT_ID, BOT_USER_ID
-from slack_checks import assert_inert, assert_within_limits, blocks_of
-from slack_requests import mention_event
+from tests.fakes.slack_app import start_http_app
+from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID
+from tests.slack.slack_checks import assert_inert, assert_within_limits, blocks_of
+from tests.fakes.slack_requests import mention_event
 
 QUESTION = f"<@{BOT_USER_ID}> how do I find volunteering projects?"
 TS = "1700000500.000200"
@@ -139,8 +139,8 @@ async def test_a_web_api_timeout_falls_back_to_a_dm(settings, core, fake_slack):
     from bot.adapters.slack.moderators import ModeratorCheck
     from bot.adapters.slack.service import serve_http
     from bot.adapters.slack.state import SlackState
-    from conftest import drain_listeners
-    from slack_requests import SlackHttp
+    from tests.fakes.slack_app import drain_listeners
+    from tests.fakes.slack_requests import SlackHttp
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=1)
     state = SlackState(settings.data_dir / "slack_state.sqlite3")

@@ -7,10 +7,10 @@ import pytest
 
 from bot.adapters.slack.app import PIN_SHORTCUT
 from bot.adapters.slack.render import HELPFUL
-from conftest import MODERATOR
-from fake_slack import BOT_ID, BOT_USER_ID
-from slack_checks import blocks_of
-from slack_requests import block_action, mention_event, message_shortcut
+from tests.fakes.slack_app import MODERATOR
+from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID
+from tests.slack.slack_checks import blocks_of
+from tests.fakes.slack_requests import block_action, mention_event, message_shortcut
 
 QUESTION = "How do I find volunteering projects?"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from fake_slack import BOT_USER_ID
-from slack_checks import assert_inert, blocks_of, linked_urls
-from slack_requests import mention_event
+from tests.fakes.fake_slack import BOT_USER_ID
+from tests.slack.slack_checks import assert_inert, blocks_of, linked_urls
+from tests.fakes.slack_requests import mention_event
 
 EPISODE = """---
 title: 'Zebra Migration Data: Tracking Herds <!here> with Drones'
@@ -51,7 +51,7 @@ async def test_transcript_markup_in_a_thread_answer_posts_inert(slack, fake_slac
 
 
 async def test_question_and_transcript_markup_in_slash_answer_and_share_post_inert(slack, fake_slack):
-    from slack_requests import block_action
+    from tests.fakes.slack_requests import block_action
     await slack.command("/ask", "<!everyone> zebra migration dataset <@U999>?", fake_slack.response_url("r1"))
     private = (await fake_slack.wait_for(lambda f: f.of("response_url")))[0].params
     assert_inert(private)

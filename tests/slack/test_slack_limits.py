@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from bot.adapters.slack.render import SHARE
-from fake_slack import BOT_USER_ID
-from slack_checks import assert_within_limits, blocks_of
-from slack_requests import block_action, mention_event
+from tests.fakes.fake_slack import BOT_USER_ID
+from tests.slack.slack_checks import assert_within_limits, blocks_of
+from tests.fakes.slack_requests import block_action, mention_event
 
 SENTENCE = "Zebra herds cross the Mara river during the great migration and the drones count every zebra. "
 HUGE_LINE = (SENTENCE * 250).strip()                  # ~24,000 characters in one utterance

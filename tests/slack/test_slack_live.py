@@ -1,25 +1,21 @@
-"""The Slack service's reload and announcement wiring (`slack_run._serve`, `_posters`)
+"""The Slack service's reload and announcement wiring (`serve_slack`, `announcement_posters`)
 against the fake Web API: an episode synced while the bot was down is announced at start
 in SLACK_ANNOUNCE_CHANNEL, one arriving by live reload is announced once, and both carry
 the episode card and ping nobody."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ops"))   # the ops tests' episode writer
-
-from episodes import write_episode  # noqa: E402
-
-from bot.adapters.slack import service as slack_run  # noqa: E402
-from bot.ops.announcements import open_announcer  # noqa: E402
-from bot.retrieval.documents import EPISODE, Document  # noqa: E402
-from bot.app.wiring import build_core  # noqa: E402
-from slack_checks import assert_inert, assert_within_limits, blocks_of  # noqa: E402
+from bot.adapters.slack.service import announcement_posters
+from bot.app.services import serve_slack, slack_config
+from bot.app.wiring import build_core
+from bot.ops.announcements import open_announcer
+from bot.retrieval.documents import EPISODE, Document
+from tests.fakes.knowledge import write_episode
+from tests.slack.slack_checks import assert_inert, assert_within_limits, blocks_of
 
 ANNOUNCE = "C0ANNOUNCE"
 
@@ -48,7 +44,7 @@ async def test_announcements_at_start_and_after_a_reload(settings, fake_slack, k
     baseline.store.close()
 
     core = build_core(settings)
-    task = asyncio.create_task(slack_run._serve(settings, core, http=True, port=0, host="127.0.0.1"))
+    task = asyncio.create_task(serve_slack(settings, core, http=True, port=0, host="127.0.0.1"))
     try:
         first = (await fake_slack.wait_for(announcements))[0]
         assert "Kubeflow" in header(first) and "New episode!" in str(blocks_of(first))
@@ -69,4 +65,4 @@ async def test_announcements_at_start_and_after_a_reload(settings, fake_slack, k
 
 
 def test_no_announce_channel_means_no_poster(settings):
-    assert slack_run._posters(settings, app=None) == {}
+    assert announcement_posters(slack_config(settings), app=None) == {}

@@ -5,7 +5,7 @@ import json
 
 from bot.adapters.slack.app import PIN_SHORTCUT, SLACK_COMMANDS
 from bot.command_table import COMMAND_NAMES, COMMANDS
-from conftest import REPO
+from tests.fakes.slack_app import REPO
 
 MANIFEST = json.loads((REPO / "slack" / "manifest.json").read_text(encoding="utf-8"))
 

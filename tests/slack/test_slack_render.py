@@ -5,7 +5,7 @@ from bot import models
 from bot.adapters.slack.render import SHARE, escape, render, trim
 from bot.adapters.slack.handlers import answer_id_of
 from bot.models import ChapterLink, EpisodeCard, Moment, Reply
-from slack_checks import assert_inert, assert_within_limits, linked_urls
+from tests.slack.slack_checks import assert_inert, assert_within_limits, linked_urls
 
 URL = "https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=2932s"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from fake_slack import BOT_USER_ID
-from slack_checks import assert_within_limits, blocks_of
-from slack_requests import mention_event, slash_payload
+from tests.fakes.fake_slack import BOT_USER_ID
+from tests.slack.slack_checks import assert_within_limits, blocks_of
+from tests.fakes.slack_requests import mention_event, slash_payload
 
 
 async def test_slash_command_over_socket_mode_is_acked_and_answered(socket_app, fake_slack):

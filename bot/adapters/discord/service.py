@@ -1,34 +1,32 @@
-"""Running the Discord bot, or registering its application commands.
+"""Running the Discord bot, or registering its application commands: the SDK half.
 
 `python -m bot discord` connects to the gateway and answers until stopped.
 `python -m bot discord --sync [--guild ID]` only logs in over REST, registers the slash
 commands and the "Pin as answer" menu, and exits: registering is an explicit action,
 not something every start does (Discord rate-limits it, and a global sync takes a while
 to reach every client; a guild sync is immediate, which suits testing).
+`bot.app.services` composes these with the core, live reload and announcements.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
+from typing import Awaitable, Callable, Iterable
 
 import discord
-
-from bot.app.settings import Settings
-from bot.errors import UserError
-from bot.ops.live_knowledge import start_live_knowledge
 
 from bot.adapters.discord.bot import PodcastBot
 from bot.adapters.discord.parsing import titles_from_knowledge
 from bot.adapters.discord.render import no_mentions, render
+from bot.errors import UserError
 
 log = logging.getLogger(__name__)
 
+TOKEN_REJECTED = "Discord rejected DISCORD_TOKEN (check the bot token in the Developer Portal)"
 
-def build_client(core, settings: Settings, **options) -> PodcastBot:
-    titles = getattr(core, "episode_titles", None)  # the core's own, should it ever offer one
-    if titles is None and core is not None:
-        titles = titles_from_knowledge(core.knowledge)
-    return PodcastBot(core, moderator_roles=settings.discord_moderator_roles, episode_titles=titles, **options)
+
+def build_client(core, moderator_roles: Iterable[str] = (), **options) -> PodcastBot:
+    titles = titles_from_knowledge(core.knowledge) if core is not None else None
+    return PodcastBot(core, moderator_roles=moderator_roles, episode_titles=titles, **options)
 
 
 async def sync_commands(client: PodcastBot, token: str, guild_id: int | None = None) -> list[str]:
@@ -37,7 +35,7 @@ async def sync_commands(client: PodcastBot, token: str, guild_id: int | None = N
         try:
             await client.login(token)
         except discord.LoginFailure:
-            raise UserError("Discord rejected DISCORD_TOKEN (check the bot token in the Developer Portal)") from None
+            raise UserError(TOKEN_REJECTED) from None
         if guild_id is None:
             synced = await client.tree.sync()
         else:
@@ -47,39 +45,23 @@ async def sync_commands(client: PodcastBot, token: str, guild_id: int | None = N
     return [command.name for command in synced]
 
 
-def run(settings: Settings, sync: bool = False, guild_id: int | None = None) -> int:
-    if guild_id is not None and not sync:
-        raise UserError("--guild goes with --sync: python -m bot discord --sync --guild ID")
-    settings.require("DISCORD_TOKEN")
-    if sync:
-        names = asyncio.run(sync_commands(build_client(None, settings), settings.discord_token, guild_id))
-        where = f"server {guild_id}" if guild_id else "all servers (may take a while to appear)"
-        print(f"registered {len(names)} commands for {where}: {', '.join(names)}")
-        return 0
-    from bot.app.wiring import build_core
-
-    client = build_client(build_core(settings), settings)
-    try:
-        asyncio.run(serve(client, settings))
-    except discord.LoginFailure:
-        raise UserError("Discord rejected DISCORD_TOKEN (check the bot token in the Developer Portal)") from None
-    return 0
-
-
-async def serve(client: PodcastBot, settings: Settings) -> None:
-    """`client.start()` with live knowledge reload and new-episode announcements beside it."""
+async def serve(client: PodcastBot, token: str, announce_channel: str,
+                start_companions: Callable[[dict], Awaitable]) -> None:
+    """`client.start()` with the companions (live reload, announcements) beside it."""
     async with client:
-        await client.login(settings.discord_token)
-        live = await start_live_knowledge(settings, client.core.knowledge, announcement_posters(settings, client))
+        try:
+            await client.login(token)
+        except discord.LoginFailure:
+            raise UserError(TOKEN_REJECTED) from None
+        companions = await start_companions(announcement_posters(client, announce_channel))
         try:
             await client.connect()
         finally:
-            await live.stop()
+            await companions.stop()
 
 
-def announcement_posters(settings: Settings, client: discord.Client) -> dict:
-    """New-episode cards go to DISCORD_ANNOUNCE_CHANNEL when it is set (REST only: no cache needed)."""
-    channel_id = settings.discord_announce_channel
+def announcement_posters(client: discord.Client, channel_id: str) -> dict:
+    """New-episode cards go to the announcement channel when one is set (REST only: no cache needed)."""
     if not channel_id:
         return {}
     if not channel_id.isdigit():

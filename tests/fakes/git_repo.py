@@ -5,7 +5,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from .episodes import episode_text
+from tests.fakes.knowledge import numbered_episode_text as episode_text
 
 _ENV = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 
-from fake_discord import (APP_ID, BASIC_PERMISSIONS, BOT_ID, CHANNEL_ID, GUILD_ID, MANAGE_MESSAGES,
+from tests.fakes.fake_discord import (APP_ID, BASIC_PERMISSIONS, BOT_ID, CHANNEL_ID, GUILD_ID, MANAGE_MESSAGES,
                           message_json, user_json)
 
 USER_ID = 700000000000000001

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from fake_slack import BOT_USER_ID, TEAM_ID
+from tests.fakes.fake_slack import BOT_USER_ID, TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 FORM = "application/x-www-form-urlencoded"

@@ -1,0 +1,1 @@
+"""Test doubles and builders shared by every test folder: fake Slack and Discord servers, git fixtures, knowledge files."""

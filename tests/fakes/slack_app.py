@@ -1,0 +1,48 @@
+"""Running the real Slack app (HTTP mode) against the fake Slack, for tests."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+
+from bot.adapters.slack.service import EVENTS_PATH, build, serve_http
+from bot.app.services import slack_config
+from tests.fakes.slack_requests import SlackHttp
+
+REPO = Path(__file__).resolve().parents[2]
+KNOWLEDGE = REPO / "knowledge"
+MODERATOR = "UMODERATOR"
+
+
+async def drain_listeners(timeout: float = 5.0) -> None:
+    """Wait for Bolt's after-ack listener tasks, so teardown never cuts one off."""
+    tasks = [t for t in asyncio.all_tasks() if not t.done() and
+             "run_ack_function_asynchronously" in getattr(t.get_coro(), "__qualname__", "")]
+    if tasks:
+        await asyncio.wait(tasks, timeout=timeout)
+
+
+class RunningApp:
+    def __init__(self, service, runner, http: SlackHttp) -> None:
+        self.service, self.runner, self.http = service, runner, http
+
+    async def stop(self) -> None:
+        await drain_listeners()
+        await self.runner.cleanup()
+        self.service.state.close()
+
+
+async def start_http_app(settings, core) -> RunningApp:
+    service = build(slack_config(settings), core, http=True)
+    runner = await serve_http(service.app, "127.0.0.1", 0)
+    port = runner.addresses[0][1]
+    session = aiohttp.ClientSession()
+    app = RunningApp(service, runner, SlackHttp(f"http://127.0.0.1:{port}{EVENTS_PATH}", session))
+    original_stop = app.stop
+
+    async def stop() -> None:
+        await original_stop()
+        await session.close()
+    app.stop = stop
+    return app
