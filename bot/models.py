@@ -28,7 +28,6 @@ class Invocation:
     command: str                  # a name from the command table
     text: str = ""                # what the user typed after the command
     thread_id: str | None = None  # thread or conversation the reply belongs to
-    message_id: str | None = None # the message that triggered it, when there is one
     is_moderator: bool = False    # decided by the adapter from platform roles/settings
     options: Mapping[str, str] = field(default_factory=dict)  # structured input from UI (e.g. answer_id)
 

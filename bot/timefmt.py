@@ -1,7 +1,7 @@
 """Seconds as people read them in a player: 48:52, 1:02:03."""
 
 
-def clock(sec: int | None) -> str:
+def player_time(sec: int | None) -> str:
     if sec is None:
         return ""
     sec = int(sec)

@@ -7,12 +7,11 @@ else is logged with a traceback and answered with a short reference id.
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import datetime
 from typing import Callable
 
 from bot.command_table import COMMAND_NAMES, command
-from bot.errors import UserError
+from bot.errors import UserError, new_error_ref
 from bot.knowledge_handle import KnowledgeHandle
 from bot.models import ERROR, INFO, REFUSED, Invocation, Reply
 from bot.ratelimit import DEFAULT_PER_MINUTE, RateLimiter
@@ -58,7 +57,7 @@ class Core:
         except UserError as exc:
             return Reply(kind=ERROR, text=str(exc), ephemeral=True)
         except Exception:
-            ref = secrets.token_hex(3).upper()
+            ref = new_error_ref()
             log.exception("%s failed (ref %s)", what, ref)
             return Reply(kind=ERROR, text=f"Something went wrong (ref {ref}). Please try again later; "
                                            "if it keeps happening, tell a moderator the ref.",

@@ -6,15 +6,14 @@ all bad entries by position; only a clean file is applied, in one transaction.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import yaml
 
+from bot.atomic_file import write_atomically
 from bot.errors import UserError
 from bot.store.pins import Actor, Alias, PhraseTaken, Pin, PinEntry, PinStore, PinTarget
-from bot.timefmt import clock
+from bot.timefmt import player_time
 from bot.core.inputs import MAX_QUESTION_CHARS, tidy
 from bot.core.matching import normalize
 from bot.core.resolve import resolve_target
@@ -30,7 +29,7 @@ HEADER = ("# Pinned answers of the podcast bot. Edit and apply with:\n"
 def export_pins(pins: PinStore, path: Path) -> int:
     entries = [_entry_dict(p) for p in pins.all()]
     text = HEADER + yaml.safe_dump({"pins": entries}, sort_keys=False, allow_unicode=True, width=100)
-    _write_atomically(path, text)
+    write_atomically(Path(path), text)
     return len(entries)
 
 
@@ -119,23 +118,10 @@ def _entry_dict(pin: Pin) -> dict:
     if pin.aliases:
         entry["aliases"] = [a.phrase for a in pin.aliases]
     if pin.target.is_moment and pin.target.start is not None:
-        entry["target"] = f"{pin.target.doc_id}@{clock(pin.target.start)}"
+        entry["target"] = f"{pin.target.doc_id}@{player_time(pin.target.start)}"
     elif pin.target.is_moment:
         entry.update(target=pin.target.doc_id, quote=pin.target.quote)
     else:
         entry["note"] = pin.target.quote
     entry.update(pinned_by=pin.pinned_by, pinned_at=pin.pinned_at, uses=pin.uses)
     return entry
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

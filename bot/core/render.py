@@ -10,7 +10,7 @@ import textwrap
 from bot.command_table import COMMANDS
 from bot.models import EpisodeCard, Moment, PinInfo
 from bot.store.pins import Pin
-from bot.timefmt import clock
+from bot.timefmt import player_time
 
 NOT_FOUND_TEXT = "I couldn't find that in the episodes."
 
@@ -22,7 +22,7 @@ def moment_text(moment: Moment) -> str:
         lines.append(f"  — {who}")
     if moment.doc_id:
         where = moment.title + (f" ({moment.code})" if moment.code else "")
-        at = f" @ {clock(moment.start)}" if moment.start is not None else ""
+        at = f" @ {player_time(moment.start)}" if moment.start is not None else ""
         lines.append(f"  {where}{at}")
     if moment.url:
         lines.append(f"  {moment.url}")
@@ -69,7 +69,7 @@ def card_text(card: EpisodeCard) -> str:
         lines += ["", textwrap.fill(card.description, width=88)]
     if card.chapters:
         lines += ["", "Chapters:"]
-        lines += [f"  {clock(c.start):>8}  {c.title}" + (f" — {c.url}" if c.url else "") for c in card.chapters]
+        lines += [f"  {player_time(c.start):>8}  {c.title}" + (f" — {c.url}" if c.url else "") for c in card.chapters]
     return "\n".join(lines)
 
 
@@ -81,7 +81,7 @@ def episodes_text(query: str, cards: tuple[EpisodeCard, ...]) -> str:
 def pin_line(pin: Pin) -> str:
     target = pin.target
     if target.is_moment:
-        where = f"{target.code or target.doc_id} @ {clock(target.start)}"
+        where = f"{target.code or target.doc_id} @ {player_time(target.start)}"
     else:
         where = f"note: {textwrap.shorten(target.quote, 80)}"
     served = f"served {pin.uses} time{'s' if pin.uses != 1 else ''}"
@@ -112,6 +112,6 @@ def _short(moment: Moment) -> str:
     where = moment.title + (f" ({moment.code})" if moment.code else "")
     if moment.chapter:
         where += f", “{moment.chapter}”"
-    at = f" @ {clock(moment.start)}" if moment.start is not None else ""
+    at = f" @ {player_time(moment.start)}" if moment.start is not None else ""
     link = f" — {moment.url}" if moment.url else ""
     return f"{where}{at}{link}"

@@ -9,7 +9,7 @@ from bot.errors import UserError
 from bot.models import Invocation
 from bot.store.answers import AnswerLog, LoggedAnswer
 from bot.store.pins import PinTarget
-from bot.timefmt import clock
+from bot.timefmt import player_time
 from bot.core.targets import AnswerRef, MomentRef, NoteRef, Target, YouTubeRef
 
 QUOTE_MIN_WORDS = 25
@@ -46,8 +46,8 @@ def moment_at(index, doc, sec: int) -> PinTarget:
         raise UserError(f"`{doc.doc_id}` has no timed transcript; pin a text with a link instead.")
     last = max(start for start, *_ in lines)
     if sec < 0 or sec > last + END_GRACE_SECONDS:
-        raise UserError(f"{clock(sec)} is beyond the end of {doc.code or doc.doc_id} "
-                        f"(its transcript ends at {clock(last)}).")
+        raise UserError(f"{player_time(sec)} is beyond the end of {doc.code or doc.doc_id} "
+                        f"(its transcript ends at {player_time(last)}).")
     at = max((i for i, line in enumerate(lines) if line[0] <= sec), default=0)
     start, speaker, chapter, _ = lines[at]
     words: list[str] = []

@@ -1,15 +1,15 @@
 """BM25 scoring: rank-bm25's Okapi model, scored through sparse postings.
 
-`PositiveIdfBM25` is rank-bm25's `BM25Okapi` with one change: its IDF. Okapi's
+The model is rank-bm25's `BM25Okapi` with one change: its IDF. Okapi's
 log((N - n + 0.5) / (n + 0.5)) is zero when a term is in exactly half the passages and
 negative above that; rank-bm25 then swaps negatives for a small epsilon (its issues #29,
 #39, #43), so a common word can outweigh a rare one. We use Lucene's
 log(1 + (N - n + 0.5) / (n + 0.5)), which is always positive and keeps the order.
 
-`SparseBM25` gives the same scores as `PositiveIdfBM25.get_scores` (checked to 1e-9 by
-the tests) without looping over every passage per query term: each term's postings
-carry their precomputed contribution, so a query touches only passages that contain
-one of its terms.
+`SparseBM25` gives the same scores as rank-bm25's `get_scores` with that IDF (checked to
+1e-9 against the reference in tests/retrieval/reference_bm25.py) without looping over
+every passage per query term: each term's postings carry their precomputed
+contribution, so a query touches only passages that contain one of its terms.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
 K1 = 1.2
 B = 0.75
@@ -27,18 +26,6 @@ B = 0.75
 def positive_idf(n_docs, doc_freq):
     """Lucene's IDF; works on numbers and on numpy arrays alike."""
     return np.log(1.0 + (n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
-
-
-class PositiveIdfBM25(BM25Okapi):
-    """rank-bm25's Okapi model with the always-positive IDF: the reference scorer."""
-
-    def __init__(self, corpus: list[list[str]], k1: float = K1, b: float = B) -> None:
-        if not corpus:
-            raise ValueError("BM25 needs at least one passage")  # rank-bm25 divides by zero
-        super().__init__(corpus, k1=k1, b=b)
-
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        self.idf = {term: float(positive_idf(self.corpus_size, df)) for term, df in nd.items()}
 
 
 @dataclass(frozen=True)
@@ -53,7 +40,7 @@ class SparseBM25:
 
     @classmethod
     def build(cls, corpus: list[list[str]], k1: float = K1, b: float = B) -> "SparseBM25":
-        """The same numbers `PositiveIdfBM25` computes, with numpy instead of per-passage dicts."""
+        """The numbers rank-bm25 computes (with the positive IDF), with numpy instead of per-passage dicts."""
         n_docs = len(corpus)
         lengths = np.fromiter(map(len, corpus), dtype=np.int64, count=n_docs)
         if not lengths.sum():

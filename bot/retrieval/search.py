@@ -14,13 +14,13 @@
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.retrieval.anchoring import answer_in_next_window, choose_anchor
 from bot.retrieval.hits import Hit, SearchResult
+from bot.retrieval.bm25 import positive_idf
 from bot.retrieval.index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
 from bot.retrieval.phrases import MIN_RUN_TERMS, fewest_distinct_in_run, ordered_run_weight, rows_saying_a_run
 from bot.retrieval.query import Query, QueryParser
@@ -75,7 +75,7 @@ class Searcher:
         if idf is None:
             text = self.index.fields[TEXT]
             df = text.document_frequency(term)
-            idf = math.log(1.0 + (text.n_docs - df + 0.5) / (df + 0.5))
+            idf = float(positive_idf(text.n_docs, df))
             if df:  # only the archive's own words: typed junk must not grow the cache forever
                 self._idf[term] = idf
         return idf

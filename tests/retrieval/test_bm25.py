@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from bot.retrieval.bm25 import PositiveIdfBM25, SparseBM25
+from bot.retrieval.bm25 import SparseBM25
+from tests.retrieval.reference_bm25 import PositiveIdfBM25
 
 
 def random_corpus(rng: random.Random, n_docs=300, vocab=80):

@@ -176,5 +176,5 @@ async def test_a_crash_after_the_ack_still_tells_the_user_with_a_reference(setti
     finally:
         await app.stop()
     ref = reply["text"].split("(ref ")[1].split(")")[0]
-    assert len(ref) == 8 and reply["response_type"] == "ephemeral"
+    assert len(ref) == 6 and reply["response_type"] == "ephemeral"
     assert any(ref in r.getMessage() for r in error_logs)   # the operator can find it by the ref

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from typing import Callable, Iterable, Mapping
 
 import discord
 from discord import app_commands
 
+from bot.errors import new_error_ref
 from bot.models import ERROR, REFUSED, Invocation, Reply
 
 from bot.adapters.discord.commands import register_commands
@@ -77,7 +77,7 @@ class PodcastBot(discord.Client):
         try:
             return await asyncio.to_thread(self.core.handle, invocation)
         except Exception:
-            ref = new_ref()
+            ref = new_error_ref()
             log.exception("core failed on /%s (ref %s)", invocation.command, ref)
             return Reply(kind=ERROR, text=f"Sorry, something went wrong (ref {ref}).", ephemeral=True,
                          error_ref=ref)
@@ -91,7 +91,7 @@ class PodcastBot(discord.Client):
                                   getattr(error, "original", error))
 
     async def report_failure(self, interaction: discord.Interaction, what: str, error: BaseException) -> None:
-        ref = new_ref()
+        ref = new_error_ref()
         log.error("%s failed (ref %s)", what, ref, exc_info=error)
         await self.send_private(interaction, error_message(ref))
 
@@ -121,7 +121,7 @@ class PodcastBot(discord.Client):
                          options: dict[str, str], text: str) -> None:
         if not await self._defer(interaction, private=True):
             return
-        invocation = self._invocation(interaction, "pin", text, options, message_id=str(message.id))
+        invocation = self._invocation(interaction, "pin", text, options)
         reply = await self.call_core(invocation)
         rendered = render(reply)
         if reply.kind not in (ERROR, REFUSED):
@@ -162,7 +162,7 @@ class PodcastBot(discord.Client):
         try:
             rendered = render(await self.call_core(self._mention_invocation(message)))
         except Exception:
-            ref = new_ref()
+            ref = new_error_ref()
             log.exception("answering message %s failed (ref %s)", message.id, ref)
             rendered = error_message(ref)
         await self._reply_to(message, rendered)
@@ -173,7 +173,7 @@ class PodcastBot(discord.Client):
         return Invocation(
             platform=PLATFORM, user_id=str(message.author.id), user_name=message.author.display_name,
             channel_id=str(thread.parent_id if thread else message.channel.id), command=command, text=text,
-            thread_id=str(thread.id) if thread else None, message_id=str(message.id))
+            thread_id=str(thread.id) if thread else None)
 
     async def _reply_to(self, message: discord.Message, rendered: DiscordMessage) -> None:
         # A reply lands in the message's own channel, which is the thread when there is one.
@@ -237,13 +237,13 @@ class PodcastBot(discord.Client):
 
     # --- building invocations ----------------------------------------------------------------------
     def _invocation(self, interaction: discord.Interaction, command: str, text: str,
-                    options: Mapping[str, str] | None, message_id: str | None = None) -> Invocation:
+                    options: Mapping[str, str] | None) -> Invocation:
         channel = interaction.channel
         thread = channel if isinstance(channel, discord.Thread) else None
         return Invocation(
             platform=PLATFORM, user_id=str(interaction.user.id), user_name=interaction.user.display_name,
             channel_id=str(thread.parent_id if thread else interaction.channel_id), command=command,
-            text=text, thread_id=str(thread.id) if thread else None, message_id=message_id,
+            text=text, thread_id=str(thread.id) if thread else None,
             is_moderator=self._is_moderator(interaction), options=dict(options or {}))
 
     def _is_moderator(self, interaction: discord.Interaction) -> bool:
@@ -269,6 +269,3 @@ def _send_kwargs(rendered: DiscordMessage) -> dict:
         kwargs["view"] = feedback_view(rendered.answer_id)
     return kwargs
 
-
-def new_ref() -> str:
-    return secrets.token_hex(3).upper()

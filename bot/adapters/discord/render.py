@@ -14,7 +14,7 @@ from discord.utils import escape_markdown, escape_mentions
 
 from bot import models
 from bot.models import EpisodeCard, Moment, Reply
-from bot.timefmt import clock
+from bot.timefmt import player_time
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -79,7 +79,7 @@ def _answer_embed(reply: Reply) -> discord.Embed:
     if moment.speaker:
         lines.append(f"— **{clean(moment.speaker)}**")
     if moment.url:
-        watch = f"Watch from {clock(moment.start)}" if moment.start is not None else "Open the source"
+        watch = f"Watch from {player_time(moment.start)}" if moment.start is not None else "Open the source"
         lines.append(f"[▶ {watch}]({moment.url})")
     embed.description = _join_within(lines, DESCRIPTION_LIMIT)
     if moment.chapter:
@@ -110,7 +110,7 @@ def _episode_embed(card: EpisodeCard) -> discord.Embed:
     if card.released:
         embed.add_field(name="Released", value=clean(card.released), inline=True)
     if card.chapters:
-        lines = [f"`{clock(c.start):>7}` " + (f"[{_link_text(c.title)}]({c.url})" if c.url else clean(c.title))
+        lines = [f"`{player_time(c.start):>7}` " + (f"[{_link_text(c.title)}]({c.url})" if c.url else clean(c.title))
                  for c in card.chapters]
         embed.add_field(name="Chapters", value=_join_within(lines, FIELD_LIMIT), inline=False)
     return embed
@@ -124,7 +124,7 @@ def _suggestions_embed(cards: tuple[EpisodeCard, ...]) -> discord.Embed:
 
 def _alternative_line(m: Moment) -> str:
     where = _heading(m.title, m.code) + (f", {m.chapter}" if m.chapter else "")
-    at = f" @ {clock(m.start)}" if m.start is not None else ""
+    at = f" @ {player_time(m.start)}" if m.start is not None else ""
     text = fit(where, ALTERNATIVE_LINE_LIMIT - 20)
     return f"• [{_link_text(where, ALTERNATIVE_LINE_LIMIT - 20)}{at}]({m.url})" if m.url else f"• {text}{at}"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -20,10 +19,6 @@ from bot.adapters.slack.render import SlackMessage, text_message
 log = logging.getLogger(__name__)
 
 SEND_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
-
-
-def new_ref() -> str:
-    return uuid.uuid4().hex[:8]
 
 
 def failure_message(ref: str) -> SlackMessage:

@@ -12,6 +12,7 @@ import time
 
 from bot import models
 from bot.command_table import command as command_spec
+from bot.errors import new_error_ref
 from bot.models import Invocation, Reply
 
 from bot.adapters.slack import delivery as send
@@ -101,7 +102,7 @@ class SlackHandlers:
         name = "help" if text.strip().lower() in ("help", "/help") else "ask"
         invocation = Invocation(
             platform=PLATFORM, user_id=user, user_name=user, channel_id=channel, command=name,
-            text=text, thread_id=thread, message_id=event.get("ts"))
+            text=text, thread_id=thread)
         reply = await self._call_core(invocation)
         private = not is_dm and (reply.ephemeral or reply.kind in PRIVATE_KINDS)
         message = render(reply)
@@ -165,7 +166,7 @@ class SlackHandlers:
         invocation = Invocation(
             platform=PLATFORM, user_id=user["id"], user_name=user.get("username") or user.get("name") or user["id"],
             channel_id=channel, command="pin",
-            thread_id=message.get("thread_ts"), message_id=message.get("ts"),
+            thread_id=message.get("thread_ts"),
             is_moderator=await self._is_moderator(client, user["id"], True), options={"answer_id": answer_id})
         reply = await self._call_core(invocation)
         await send.reply_privately(respond, client, user["id"], render(reply), channel, message.get("thread_ts"))
@@ -182,7 +183,7 @@ class SlackHandlers:
         try:
             await work(client=client, **({"respond": respond} if respond else {}), **kwargs)
         except Exception:
-            ref = send.new_ref()
+            ref = new_error_ref()
             log.exception("Slack request failed (ref %s)", ref)
             await send.report_failure(client, user, ref, channel, thread_ts, respond)
         finally:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot import models
 from bot.models import EpisodeCard, Moment, Reply
-from bot.timefmt import clock
+from bot.timefmt import player_time
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -100,7 +100,7 @@ def fallback_text(reply: Reply) -> str:
     if reply.answer is not None and reply.kind in (models.ANSWER, models.PINNED):
         moment = reply.answer
         who = f"{moment.speaker}: " if moment.speaker else ""
-        at = f" ({clock(moment.start)})" if moment.start is not None else ""
+        at = f" ({player_time(moment.start)})" if moment.start is not None else ""
         summary = f"{who}{moment.text} — {moment.title}{at}"
     else:
         summary = _plain_text(reply)
@@ -167,7 +167,7 @@ def _moment_section(moment: Moment, block_id: str) -> dict:
         place.append(f"chapter: {escape(moment.chapter)}")
     footer = " · ".join(place)
     if moment.start is not None:
-        footer += "\n" + link(moment.url, f"▶ watch from {clock(moment.start)}")
+        footer += "\n" + link(moment.url, f"▶ watch from {player_time(moment.start)}")
     elif moment.url:
         footer += "\n" + link(moment.url, "open")
     speaker = f"*{escape(moment.speaker)}*\n" if moment.speaker else ""
@@ -180,7 +180,7 @@ def _moment_section(moment: Moment, block_id: str) -> dict:
 
 def _alternative_line(moment: Moment) -> str:
     who = f"{escape(moment.speaker)} in " if moment.speaker else ""
-    at = link(moment.url, clock(moment.start)) if moment.start is not None else link(moment.url, "open")
+    at = link(moment.url, player_time(moment.start)) if moment.start is not None else link(moment.url, "open")
     snippet = trim(escape(" ".join(moment.text.split())), ALTERNATIVE_SNIPPET)
     return f"• {who}_{escape(moment.title)}_ at {at}: “{snippet}”"
 
@@ -213,7 +213,7 @@ def _episode_blocks(card: EpisodeCard) -> list[dict]:
         blocks.append(_context([" · ".join(facts)]))
     if card.description:
         blocks.append(_section(trim(escape(card.description), SECTION_LIMIT)))
-    lines = [f"{link(c.url, clock(c.start)) if c.start is not None else '•'} {escape(c.title)}" for c in card.chapters]
+    lines = [f"{link(c.url, player_time(c.start)) if c.start is not None else '•'} {escape(c.title)}" for c in card.chapters]
     blocks.extend(_section(chunk) for chunk in _chunks(lines, SECTION_LIMIT))
     return blocks
 
