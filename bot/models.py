@@ -39,17 +39,23 @@ class Invocation:
 
 @dataclass(frozen=True)
 class Moment:
-    """A quotable moment: an utterance span of an episode, or an article paragraph."""
+    """What a reply quotes, what a pin answers with and what the answer log keeps: an
+    utterance span of an episode, an article paragraph, or a moderator's note (no
+    document). A snapshot: it still reads well if the episode leaves the knowledge."""
 
     text: str
-    speaker: str | None
-    doc_id: str
-    title: str
+    speaker: str | None = None
+    doc_id: str | None = None     # None: a moderator's note with a link
+    title: str | None = None
     code: str | None = None       # "s17e07"
     chapter: str | None = None
-    start: int | None = None      # seconds; None for articles and text-only pins
+    start: int | None = None      # seconds; None for articles and notes
     url: str | None = None        # starts playing at `start`
     released: str | None = None   # ISO date of the episode/article
+
+    @property
+    def from_document(self) -> bool:
+        return self.doc_id is not None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from bot.store.answers import LoggedAnswer, new_answer_id
 from bot.store.pins import Pin
 from bot.core.context import Context
 from bot.core.matching import normalize
-from bot.core.moments import episode_card, moment_from_hit, moment_from_target, moment_notes, target_from_moment
+from bot.core.moments import episode_card, moment_from_hit, moment_notes, refreshed
 from bot.core.render import answer_text, not_found_text, pinned_text
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,9 @@ def ask(ctx: Context, inv: Invocation, question: str) -> Reply:
 
 def _pinned(ctx: Context, inv: Invocation, question: str, pin: Pin, documents: dict) -> Reply:
     ctx.pins.record_use(pin.pin_id, ctx.timestamp())
-    answer = moment_from_target(pin.target, documents)
+    answer = refreshed(pin.target, documents)
     info = PinInfo(pin.pin_id, pin.question, pin.pinned_by, pin.pinned_at)
-    notes = moment_notes(answer, ctx.clock()) if answer.doc_id else ()
+    notes = moment_notes(answer, ctx.clock()) if answer.from_document else ()
     answer_id = _log(ctx, inv, question, log_kinds.PINNED, answer, pin.pin_id)
     log.info("question %r answered by pin #%d", question, pin.pin_id)
     return Reply(kind=PINNED, text=pinned_text(answer, info, notes), answer=answer, pin=info,
@@ -63,5 +63,5 @@ def _log(ctx: Context, inv: Invocation, question: str, kind: str, moment: Moment
     entry = LoggedAnswer(answer_id=new_answer_id(), asked_at=ctx.timestamp(), platform=inv.platform,
                          channel_id=inv.channel_id, thread_id=inv.thread_id or "", user_id=inv.user_id,
                          question=question, normalized=normalize(question), kind=kind, pin_id=pin_id,
-                         target=None if moment is None else target_from_moment(moment))
+                         target=moment)
     return ctx.answers.record(entry).answer_id

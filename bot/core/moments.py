@@ -1,13 +1,14 @@
 """Turning retrieval results, pins and logged answers into the neutral reply model."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from bot.models import ChapterLink, EpisodeCard, Moment
 from bot.retrieval.hits import Hit
-from bot.store.pins import PinTarget
 
 OLD_AFTER_YEARS = 3
+NOTE_TITLE = "Note from the moderators"
 
 
 def moment_from_hit(hit: Hit) -> Moment:
@@ -16,22 +17,14 @@ def moment_from_hit(hit: Hit) -> Moment:
                   chapter=hit.passage.section, start=hit.start, url=hit.url, released=doc.released)
 
 
-def moment_from_target(target: PinTarget, documents: dict) -> Moment:
-    """A pin's moment, with title and link from the current knowledge when it still has the episode."""
-    doc = documents.get(target.doc_id) if target.doc_id else None
-    return Moment(
-        text=target.quote, speaker=target.speaker, doc_id=target.doc_id or "",
-        title=doc.title if doc else (target.title or "Note from the moderators"),
-        code=doc.code if doc else target.code, chapter=target.chapter, start=target.start,
-        url=(doc.link_at(target.start) if doc else None) or target.url,
-        released=doc.released if doc else target.released)
-
-
-def target_from_moment(moment: Moment) -> PinTarget:
-    """The snapshot of a shown moment that the answer log keeps and a pin can reuse."""
-    return PinTarget(quote=moment.text, doc_id=moment.doc_id or None, start=moment.start, speaker=moment.speaker,
-                     chapter=moment.chapter, title=moment.title, code=moment.code, released=moment.released,
-                     url=moment.url)
+def refreshed(moment: Moment, documents: dict) -> Moment:
+    """A stored moment with title, code, link and date from the current knowledge when it
+    still has the document (a note gets a title of its own)."""
+    doc = documents.get(moment.doc_id) if moment.doc_id else None
+    if doc is None:
+        return replace(moment, title=moment.title or NOTE_TITLE)
+    return replace(moment, title=doc.title, code=doc.code, released=doc.released,
+                   url=doc.link_at(moment.start) or moment.url)
 
 
 def episode_card(doc, with_chapters: bool = False) -> EpisodeCard:

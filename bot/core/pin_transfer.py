@@ -12,7 +12,8 @@ import yaml
 
 from bot.atomic_file import write_atomically
 from bot.errors import UserError
-from bot.store.pins import Actor, Alias, PhraseTaken, Pin, PinEntry, PinStore, PinTarget
+from bot.models import Moment
+from bot.store.pins import Actor, Alias, PhraseTaken, Pin, PinEntry, PinStore
 from bot.timefmt import player_time
 from bot.core.inputs import MAX_QUESTION_CHARS, tidy
 from bot.core.matching import normalize
@@ -85,7 +86,7 @@ def _entry(item, index) -> PinEntry:
         raw = _text(str(item["target"]) if item["target"] is not None else None, "target")
         if raw in index.documents:  # an article: no second to point at, so the quote comes along
             doc = index.documents[raw]
-            resolved = PinTarget(quote=_text(item.get("quote"), "quote", MAX_QUOTE_CHARS), doc_id=doc.doc_id, title=doc.title,
+            resolved = Moment(text=_text(item.get("quote"), "quote", MAX_QUOTE_CHARS), doc_id=doc.doc_id, title=doc.title,
                                  code=doc.code, released=doc.released, url=doc.link_at(None))
             return PinEntry(question, normalize(question), resolved, _aliases(aliases))
         target = parse_target(raw)
@@ -117,11 +118,11 @@ def _entry_dict(pin: Pin) -> dict:
     entry: dict = {"question": pin.question}
     if pin.aliases:
         entry["aliases"] = [a.phrase for a in pin.aliases]
-    if pin.target.is_moment and pin.target.start is not None:
+    if pin.target.from_document and pin.target.start is not None:
         entry["target"] = f"{pin.target.doc_id}@{player_time(pin.target.start)}"
-    elif pin.target.is_moment:
-        entry.update(target=pin.target.doc_id, quote=pin.target.quote)
+    elif pin.target.from_document:
+        entry.update(target=pin.target.doc_id, quote=pin.target.text)
     else:
-        entry["note"] = pin.target.quote
+        entry["note"] = pin.target.text
     entry.update(pinned_by=pin.pinned_by, pinned_at=pin.pinned_at, uses=pin.uses)
     return entry

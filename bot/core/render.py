@@ -17,10 +17,10 @@ NOT_FOUND_TEXT = "I couldn't find that in the episodes."
 
 def moment_text(moment: Moment) -> str:
     lines = [textwrap.fill(f"“{moment.text}”", width=88)]
-    who = moment.speaker or ("the article" if moment.start is None and moment.doc_id else None)
+    who = moment.speaker or ("the article" if moment.start is None and moment.from_document else None)
     if who:
         lines.append(f"  — {who}")
-    if moment.doc_id:
+    if moment.from_document:
         where = moment.title + (f" ({moment.code})" if moment.code else "")
         at = f" @ {player_time(moment.start)}" if moment.start is not None else ""
         lines.append(f"  {where}{at}")
@@ -40,7 +40,7 @@ def answer_text(answer: Moment, alternatives: tuple[Moment, ...], notes: tuple[s
 
 def pinned_text(answer: Moment, pin: PinInfo, notes: tuple[str, ...]) -> str:
     head = f"Pinned answer (pinned by {pin.pinned_by} on {pin.pinned_at[:10]}):"
-    body = moment_text(answer) if answer.doc_id else textwrap.fill(answer.text, width=88)
+    body = moment_text(answer) if answer.from_document else textwrap.fill(answer.text, width=88)
     return "\n\n".join([head, body] + (["\n".join(notes)] if notes else []))
 
 
@@ -80,10 +80,10 @@ def episodes_text(query: str, cards: tuple[EpisodeCard, ...]) -> str:
 
 def pin_line(pin: Pin) -> str:
     target = pin.target
-    if target.is_moment:
+    if target.from_document:
         where = f"{target.code or target.doc_id} @ {player_time(target.start)}"
     else:
-        where = f"note: {textwrap.shorten(target.quote, 80)}"
+        where = f"note: {textwrap.shorten(target.text, 80)}"
     served = f"served {pin.uses} time{'s' if pin.uses != 1 else ''}"
     line = f"#{pin.pin_id} “{pin.question}” → {where} (pinned by {pin.pinned_by}, {pin.pinned_at[:10]}, {served})"
     if pin.aliases:

@@ -6,9 +6,8 @@ still reads well if the episode later leaves the knowledge.
 from __future__ import annotations
 
 from bot.errors import UserError
-from bot.models import Invocation
+from bot.models import Invocation, Moment
 from bot.store.answers import AnswerLog, LoggedAnswer
-from bot.store.pins import PinTarget
 from bot.timefmt import player_time
 from bot.core.targets import AnswerRef, MomentRef, NoteRef, Target, YouTubeRef
 
@@ -18,7 +17,7 @@ END_GRACE_SECONDS = 120
 
 
 def resolve_target(target: Target, index, answers: AnswerLog | None,
-                   asker: Invocation | None) -> tuple[PinTarget, LoggedAnswer | None]:
+                   asker: Invocation | None) -> tuple[Moment, LoggedAnswer | None]:
     """The pin target, and the logged answer it came from (for the default question).
 
     `last` means the latest answer given to the asker (`asker.user_id`) in the asker's
@@ -28,7 +27,7 @@ def resolve_target(target: Target, index, answers: AnswerLog | None,
         answer = _answer(target, answers, asker)
         return answer.target, answer
     if isinstance(target, NoteRef):
-        return PinTarget(quote=target.text, url=target.url), None
+        return Moment(text=target.text, url=target.url), None
     if isinstance(target, YouTubeRef):
         docs = [d for d in index.documents.values() if d.youtube_id == target.video_id]
         if not docs:
@@ -39,7 +38,7 @@ def resolve_target(target: Target, index, answers: AnswerLog | None,
     raise TypeError(target)
 
 
-def moment_at(index, doc, sec: int) -> PinTarget:
+def moment_at(index, doc, sec: int) -> Moment:
     """The utterance playing at `sec`, with following lines until the quote says something."""
     lines = _utterances(index, doc.doc_id)
     if not lines:
@@ -55,7 +54,7 @@ def moment_at(index, doc, sec: int) -> PinTarget:
         if words and (line_chapter != chapter or len(words) >= QUOTE_MIN_WORDS):
             break
         words.extend(text.split())
-    return PinTarget(quote=" ".join(words), doc_id=doc.doc_id, start=sec, speaker=speaker, chapter=chapter,
+    return Moment(text=" ".join(words), doc_id=doc.doc_id, start=sec, speaker=speaker, chapter=chapter,
                      title=doc.title, code=doc.code, released=doc.released, url=doc.link_at(sec))
 
 
@@ -88,7 +87,7 @@ def _answer(target: AnswerRef, answers: AnswerLog, asker: Invocation) -> LoggedA
         answer = answers.last_for(asker.user_id, asker.conversation)
         if answer is None:
             raise UserError("I haven't answered you in this conversation yet; ask first, then `/pin last`.")
-    if answer.target is None or not answer.target.quote:  # a not-found reply logs no target
+    if answer.target is None or not answer.target.text:  # a not-found reply logs no target
         raise UserError("That reply found nothing, so there is no answer to pin.")
     return answer
 

@@ -11,7 +11,8 @@ import sqlite3
 from dataclasses import dataclass, fields, replace
 
 from bot.store.db import Database
-from bot.store.pins import TARGET_COLUMNS, PinTarget
+from bot.models import Moment
+from bot.store.pins import MOMENT_COLUMNS, moment_from_row, moment_values
 
 FOUND = "answer"
 PINNED = "pinned"
@@ -30,7 +31,7 @@ class LoggedAnswer:
     normalized: str
     kind: str
     pin_id: int | None = None
-    target: PinTarget | None = None  # what the reply quoted, as a pin would; None: found nothing
+    target: Moment | None = None  # what the reply quoted, as a pin would; None: found nothing
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class ReportLine:
 
 
 _ANSWER_COLUMNS = tuple(f.name for f in fields(LoggedAnswer) if f.name != "target")
-_COLUMNS = _ANSWER_COLUMNS + TARGET_COLUMNS  # the target is stored flat, beside the answer
+_COLUMNS = _ANSWER_COLUMNS + MOMENT_COLUMNS  # the target is stored flat, beside the answer
 
 
 def new_answer_id() -> str:
@@ -125,11 +126,11 @@ class AnswerLog:
 def _row_values(answer: LoggedAnswer) -> list:
     target = answer.target
     return ([getattr(answer, c) for c in _ANSWER_COLUMNS]
-            + [None if target is None else getattr(target, c) for c in TARGET_COLUMNS])
+            + moment_values(target))
 
 
 def _row_to_answer(row: sqlite3.Row) -> LoggedAnswer:
-    target = PinTarget(**{c: row[c] for c in TARGET_COLUMNS}) if row["quote"] is not None else None
+    target = moment_from_row(row) if row["quote"] is not None else None
     return LoggedAnswer(**{c: row[c] for c in _ANSWER_COLUMNS}, target=target)
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
+from bot.models import Moment
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -24,25 +25,6 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class PinTarget:
-    """What a pin answers with: an episode moment (doc_id + start) or a text note."""
-
-    quote: str
-    doc_id: str | None = None
-    start: int | None = None
-    speaker: str | None = None
-    chapter: str | None = None
-    title: str | None = None
-    code: str | None = None
-    released: str | None = None
-    url: str | None = None
-
-    @property
-    def is_moment(self) -> bool:
-        return self.doc_id is not None
-
-
-@dataclass(frozen=True)
 class Alias:
     phrase: str
     normalized: str
@@ -53,7 +35,7 @@ class Pin:
     pin_id: int
     question: str
     normalized: str
-    target: PinTarget
+    target: Moment
     pinned_by: str
     pinned_at: str
     uses: int = 0
@@ -66,11 +48,20 @@ class PinEntry:
 
     question: str
     normalized: str
-    target: PinTarget
+    target: Moment
     aliases: tuple[Alias, ...] = ()
 
 
-TARGET_COLUMNS = tuple(f.name for f in fields(PinTarget))
+# A moment is stored flat, one column per field; its text lives in the `quote` column.
+MOMENT_COLUMNS = tuple("quote" if f.name == "text" else f.name for f in fields(Moment))
+
+
+def moment_values(moment: Moment | None) -> list:
+    return [None if moment is None else getattr(moment, f.name) for f in fields(Moment)]
+
+
+def moment_from_row(row) -> Moment:
+    return Moment(*(row[column] for column in MOMENT_COLUMNS))
 
 
 class PhraseTaken(Exception):
@@ -136,7 +127,7 @@ class PinStore:
                 return None
             conn.execute("DELETE FROM pin_aliases WHERE pin_id = ?", (pin_id,))
             conn.execute("DELETE FROM pins WHERE pin_id = ?", (pin_id,))
-            _audit(conn, actor, at, "unpin", pin_id, {"question": pin.question, "target": asdict(pin.target)})
+            _audit(conn, actor, at, "unpin", pin_id, {"question": pin.question, "target": _audit_moment(pin.target)})
         log.info("pin #%d removed by %s (%s:%s): %r", pin_id, actor.user_name, actor.platform,
                  actor.user_id, pin.question)
         return pin
@@ -180,31 +171,31 @@ class PinStore:
 def _upsert(conn: sqlite3.Connection, entry: PinEntry, actor: Actor, at: str, action: str = "pin") -> tuple[int, bool]:
     _check_free(conn, entry.normalized, None, aliases_only=True)
     row = conn.execute("SELECT pin_id FROM pins WHERE normalized = ?", (entry.normalized,)).fetchone()
-    values = [getattr(entry.target, c) for c in TARGET_COLUMNS]
+    values = moment_values(entry.target)
     if row:
         pin_id = row["pin_id"]
-        assignments = ", ".join(f"{c} = ?" for c in TARGET_COLUMNS)
+        assignments = ", ".join(f"{c} = ?" for c in MOMENT_COLUMNS)
         conn.execute(f"UPDATE pins SET question = ?, {assignments}, pinned_by = ?, pinned_by_id = ?, platform = ?,"
                      " pinned_at = ? WHERE pin_id = ?",
                      (entry.question, *values, actor.user_name, actor.user_id, actor.platform, at, pin_id))
     else:
-        columns = ", ".join(TARGET_COLUMNS)
-        marks = ", ".join("?" for _ in TARGET_COLUMNS)
+        columns = ", ".join(MOMENT_COLUMNS)
+        marks = ", ".join("?" for _ in MOMENT_COLUMNS)
         pin_id = conn.execute(
             f"INSERT INTO pins (question, normalized, {columns}, pinned_by, pinned_by_id, platform, pinned_at)"
             f" VALUES (?, ?, {marks}, ?, ?, ?, ?)",
             (entry.question, entry.normalized, *values, actor.user_name, actor.user_id, actor.platform, at),
         ).lastrowid
     _audit(conn, actor, at, action if not row else f"{action}:replace", pin_id,
-           {"question": entry.question, "target": asdict(entry.target)})
+           {"question": entry.question, "target": _audit_moment(entry.target)})
     return pin_id, bool(row)
 
 
-def _same_target(a: PinTarget, b: PinTarget) -> bool:
+def _same_target(a: Moment, b: Moment) -> bool:
     """Same moment (or same note): a re-resolved quote of the same second is no change."""
-    if a.is_moment and a.start is not None:
+    if a.from_document and a.start is not None:
         return (a.doc_id, a.start) == (b.doc_id, b.start)
-    return (a.doc_id, a.start, a.quote) == (b.doc_id, b.start, b.quote)
+    return (a.doc_id, a.start, a.text) == (b.doc_id, b.start, b.text)
 
 
 def _check_free(conn: sqlite3.Connection, normalized: str, pin_id: int | None, aliases_only: bool = False) -> None:
@@ -234,12 +225,17 @@ def _load_pins(conn: sqlite3.Connection, where: str = "", params: tuple = ()) ->
     for a in conn.execute(f"SELECT pin_id, phrase, normalized FROM pin_aliases"
                           f" WHERE pin_id IN (SELECT pin_id FROM pins {where}) ORDER BY alias_id", params):
         aliases.setdefault(a["pin_id"], []).append(Alias(a["phrase"], a["normalized"]))
-    return [Pin(r["pin_id"], r["question"], r["normalized"], PinTarget(**{c: r[c] for c in TARGET_COLUMNS}),
+    return [Pin(r["pin_id"], r["question"], r["normalized"], moment_from_row(r),
                 r["pinned_by"], r["pinned_at"], r["uses"], tuple(aliases.get(r["pin_id"], ())))
             for r in rows]
 
 
-def _describe(target: PinTarget) -> str:
-    if target.is_moment:
+def _describe(target: Moment) -> str:
+    if target.from_document:
         return f"{target.doc_id}@{target.start}"
-    return f"text {target.quote[:60]!r}"
+    return f"text {target.text[:60]!r}"
+
+
+def _audit_moment(moment: Moment) -> dict:
+    """The moment as the audit trail has always written it (its text under `quote`)."""
+    return dict(zip(MOMENT_COLUMNS, moment_values(moment)))

@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bot.store import pins as pins_module  # noqa: E402
 from bot.store.db import Database  # noqa: E402
-from bot.store.pins import Actor, PinEntry, PinStore, PinTarget  # noqa: E402
+from bot.models import Moment  # noqa: E402
+from bot.store.pins import Actor, PinEntry, PinStore
 
 
 def main() -> None:
@@ -29,7 +30,7 @@ def main() -> None:
         if i == hang_after:
             _hang_inside_next_transaction()
         question = f"question {i} from {name}"
-        entry = PinEntry(question, question, PinTarget(quote=f"see https://example.org/{name}/{i}",
+        entry = PinEntry(question, question, Moment(text=f"see https://example.org/{name}/{i}",
                                                        url=f"https://example.org/{name}/{i}"))
         pin, _ = store.add(entry, actor, "2025-01-01T00:00:00Z")
         print(pin.pin_id, flush=True)

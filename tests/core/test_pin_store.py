@@ -6,14 +6,15 @@ import sqlite3
 import pytest
 
 from bot.store.db import MIGRATIONS, Database
-from bot.store.pins import Actor, Alias, PhraseTaken, PinEntry, PinStore, PinTarget
+from bot.models import Moment
+from bot.store.pins import Actor, Alias, PhraseTaken, PinEntry, PinStore
 
 MOD = Actor("slack", "U1", "alice")
 AT = "2025-06-01T12:00:00Z"
 
 
 def entry(question: str, url: str = "https://omdena.com") -> PinEntry:
-    return PinEntry(question, question.lower(), PinTarget(quote=f"See {url}", url=url))
+    return PinEntry(question, question.lower(), Moment(text=f"See {url}", url=url))
 
 
 def test_creates_folder_wal_and_latest_schema(tmp_path):

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from bot.store.db import Database
-from bot.store.pins import Actor, PinEntry, PinStore, PinTarget
+from bot.models import Moment
+from bot.store.pins import Actor, PinEntry, PinStore
 
 WRITER = Path(__file__).with_name("pin_writer.py")
 PER_WRITER = 300
@@ -65,7 +66,7 @@ def test_writer_killed_inside_a_transaction_leaves_every_committed_pin(db):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # The dead writer's lock is gone: the store takes new pins right away.
     question = "after the crash"
-    pin, _ = reopened.add(PinEntry(question, question, PinTarget(quote="https://example.org")),
+    pin, _ = reopened.add(PinEntry(question, question, Moment(text="https://example.org")),
                           Actor("test", "m", "m"), "2025-01-01T00:00:00Z")
     assert reopened.get(pin.pin_id).question == question
 
