@@ -14,9 +14,14 @@ PINNED = "pinned"          # a moderator-curated answer: `answer` (maybe text-on
 NOT_FOUND = "not_found"    # nothing good enough: `suggestions` holds the closest episodes
 EPISODE = "episode"        # one episode card: `episode`
 EPISODES = "episodes"      # several candidate episodes: `suggestions`
+PERSON = "person"          # who someone is and their episodes: `people`
 INFO = "info"              # help, pin lists, confirmations: `text` says it all
 REFUSED = "refused"        # permission denied or rate limited: short, private
 ERROR = "error"            # bad input or a failure: short, private, maybe `error_ref`
+
+
+# Invocation option: the id of the bot's answer a platform reply points at (a follow-up).
+REPLY_TO_ANSWER = "reply_to_answer"
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,15 @@ class EpisodeCard:
 
 
 @dataclass(frozen=True)
+class PersonCard:
+    name: str
+    description: str              # from `_people/`, when the archive has an entry
+    role: str                     # "guest" or "host"
+    episodes: tuple[EpisodeCard, ...]  # newest first, at most a few
+    episode_count: int            # all of them
+
+
+@dataclass(frozen=True)
 class PinInfo:
     pin_id: int
     question: str
@@ -92,7 +106,8 @@ class Reply:
     answer: Moment | None = None
     alternatives: tuple[Moment, ...] = ()
     episode: EpisodeCard | None = None
-    suggestions: tuple[EpisodeCard, ...] = ()
+    suggestions: tuple[EpisodeCard, ...] = ()   # NOT_FOUND, EPISODES; beside an ANSWER: episodes on the topic
+    people: tuple[PersonCard, ...] = ()
     pin: PinInfo | None = None
     ephemeral: bool = False       # only the asker sees it
     answer_id: str | None = None  # for feedback buttons and "pin this answer"

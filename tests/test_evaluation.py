@@ -1,5 +1,7 @@
 """The hit rule of ../shared/eval/README.md, on hand-made hits."""
+from bot.core.answering import Answer
 from bot.core.evaluation import evaluate, is_hit
+from bot.core.intents import QUOTE, Route
 from bot.retrieval.documents import Document
 from bot.retrieval.passages import Passage
 from bot.retrieval.hits import Hit, SearchResult
@@ -31,13 +33,13 @@ def test_an_article_hit_contains_the_phrase_ignoring_case_and_spacing():
 
 
 def test_abstaining_counts_as_no_hit_and_reports_rank_of_first_hit():
-    def search(question, k):
+    def ask(question, k, previous):
         hits = (moment(500), moment(100))
-        return SearchResult(question, question == "abstain", hits)
+        return Answer(Route(QUOTE), SearchResult(question, question == "abstain", hits))
     questions = [{"id": "a", "question": "answer", "doc": "ep", "start": 100, "end": 100},
                  {"id": "b", "question": "abstain", "doc": "ep", "start": 100, "end": 100},
                  {"id": "c", "question": "abstain", "doc": None}]
-    report = evaluate(search, questions, 5)
+    report = evaluate(ask, questions, 5)
     assert [o.first_hit for o in report.outcomes] == [2, None, None]
     figures = report.figures()
     assert (figures["hit@1"], figures["hit@3"], figures["mrr@5"]) == (0.0, 0.5, 0.25)

@@ -32,7 +32,8 @@ class ConsoleSession:
         self.user = user
         self.moderator = moderator
         self.out = out
-        self.last_answer_id: str | None = None
+        self.last_answer_id: str | None = None  # of the last reply to a question; None if it quoted nothing
+        self.asked = False
 
     def run(self, lines: Iterable[str], prompt: bool = False) -> None:
         self._prompt(prompt)
@@ -47,13 +48,14 @@ class ConsoleSession:
     def handle(self, name: str, text: str) -> Reply:
         if name in FEEDBACK:
             if not self.last_answer_id:
-                return Reply(kind="error", text="There is no answer to rate yet.", ephemeral=True)
+                why = "My last reply quoted no answer" if self.asked else "I haven't answered a question yet"
+                return Reply(kind="error", text=f"{why}, so there is nothing to rate.", ephemeral=True)
             return self.core.feedback(PLATFORM, self.user, self.last_answer_id, FEEDBACK[name])
         reply = self.core.handle(Invocation(
             platform=PLATFORM, user_id=self.user, user_name=self.user, channel_id="console",
             command=name, text=text, is_moderator=self.moderator))
-        if reply.answer_id:
-            self.last_answer_id = reply.answer_id
+        if name == "ask" and reply.kind not in ("error", "refused"):
+            self.asked, self.last_answer_id = True, reply.answer_id
         return reply
 
     def _show(self, reply: Reply) -> None:

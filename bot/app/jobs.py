@@ -52,11 +52,13 @@ def search(args, settings: Settings) -> int:
 
 def evaluate(args, settings: Settings) -> int:
     from bot.app.wiring import open_searcher
-    from bot.core.evaluation import evaluate as score, read_questions, render_report
+    from bot.core.answering import answer
+    from bot.core.evaluation import evaluate as score, read_questions
+    from bot.core.evaluation_report import render_report
 
     questions = read_questions(args.file)
     searcher, loaded = open_searcher(settings)
-    report = score(searcher.search, questions, args.k)
+    report = score(lambda question, k, previous: answer(searcher, question, k, previous), questions, args.k)
     report.index_seconds = loaded.seconds
     print(json.dumps(report.figures()) if args.json else render_report(report, from_cache=loaded.from_cache))
     return 0

@@ -1,18 +1,23 @@
-"""`ask`: a pinned answer when one matches, else the best searched moment, else suggestions."""
+"""`ask`: a pinned answer when one matches; else what the question asks for (answering.py):
+the quoted moment, episode or person cards, or the closest episodes when nothing fits.
+Every reply to a question is logged, so feedback, `/pin last` and follow-ups can find it."""
 from __future__ import annotations
 
 import logging
 
-from bot.models import ANSWER, NOT_FOUND, PINNED, Invocation, Moment, PinInfo, Reply
-from bot.retrieval.episode_lookup import find_episodes
-from bot.retrieval.search import episode_first
+from bot.core import answering
+from bot.core.answering import Answer, Previous
+from bot.core.context import Context
+from bot.core.intents import COUNT, EPISODE, EPISODES_ABOUT, LATEST, PERSON
+from bot.core.matching import normalize
+from bot.core.moments import episode_card, moment_from_hit, moment_notes, person_card, refreshed
+from bot.core.render import (answer_text, card_text, count_text, episodes_text, not_found_text, people_text,
+                             pinned_text)
+from bot.models import (ANSWER, EPISODE as EPISODE_REPLY, EPISODES, INFO, NOT_FOUND, PERSON as PERSON_REPLY,
+                        PINNED, REPLY_TO_ANSWER, Invocation, Moment, PinInfo, Reply)
 from bot.store import answers as log_kinds
 from bot.store.answers import LoggedAnswer, new_answer_id
 from bot.store.pins import Pin
-from bot.core.context import Context
-from bot.core.matching import normalize
-from bot.core.moments import episode_card, moment_from_hit, moment_notes, refreshed
-from bot.core.render import answer_text, not_found_text, pinned_text
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +31,55 @@ def ask(ctx: Context, inv: Invocation, question: str) -> Reply:
     pin = ctx.pins.get(pin_id) if pin_id is not None else None
     if pin is not None:
         return _pinned(ctx, inv, question, pin, searcher.index.documents)
-    result = episode_first(searcher.search(question, 1 + MAX_ALTERNATIVES))
-    if result.abstained or not result.hits:
-        return _not_found(ctx, inv, question, searcher, result.hits)
+    found = answering.answer(searcher, question, 1 + MAX_ALTERNATIVES, _previous(ctx, inv), ctx.clock())
+    kind = found.route.kind
+    if kind in (LATEST, EPISODE) and found.episodes:
+        return _logged(ctx, inv, question, _episode_reply(found))
+    if kind == EPISODES_ABOUT and found.episodes:
+        return _logged(ctx, inv, question, _episodes_reply(found))
+    if kind == PERSON:
+        cards = tuple(person_card(p, searcher.catalog.episodes_of(p)) for p in found.people[:MAX_SUGGESTIONS])
+        return _logged(ctx, inv, question, Reply(kind=PERSON_REPLY, text=people_text(cards), people=cards))
+    if kind == COUNT:
+        return _logged(ctx, inv, question, Reply(kind=INFO, text=count_text(searcher.catalog)))
+    result = found.result
+    if result is None or result.abstained or not result.hits:
+        return _not_found(ctx, inv, question, result.hits if result else ())
     answer, *others = [moment_from_hit(h) for h in result.hits]
     alternatives = tuple(others[:MAX_ALTERNATIVES])
-    notes = moment_notes(answer, ctx.clock())
+    notes = _following(found) + moment_notes(answer, ctx.clock())
+    offered = tuple(episode_card(d) for d in found.episodes)
     answer_id = _log(ctx, inv, question, log_kinds.FOUND, answer)
-    return Reply(kind=ANSWER, text=answer_text(answer, alternatives, notes), answer=answer,
-                 alternatives=alternatives, answer_id=answer_id, notes=notes)
+    return Reply(kind=ANSWER, text=answer_text(answer, alternatives, notes, offered), answer=answer,
+                 alternatives=alternatives, answer_id=answer_id, notes=notes, suggestions=offered)
+
+
+def _episode_reply(found: Answer) -> Reply:
+    if len(found.episodes) == 1:
+        card = episode_card(found.episodes[0], with_chapters=True)
+        head = "The newest episode:\n" if found.route.kind == LATEST else ""
+        return Reply(kind=EPISODE_REPLY, text=head + card_text(card), episode=card)
+    return _episodes_reply(found)
+
+
+def _episodes_reply(found: Answer) -> Reply:
+    cards = tuple(episode_card(d) for d in found.episodes)
+    about = found.route.topic or ", ".join(p.name for p in found.people or found.route.people)
+    return Reply(kind=EPISODES, text=episodes_text(about, cards), suggestions=cards)
+
+
+def _following(found: Answer) -> tuple[str, ...]:
+    return (f"Following up on: “{found.follows.question}”",) if found.follows else ()
+
+
+def _previous(ctx: Context, inv: Invocation) -> Previous | None:
+    """The answer a follow-up may refer to: the one a platform reply points at (a public
+    message), else the bot's latest answer to this member in this conversation."""
+    referenced = inv.options.get(REPLY_TO_ANSWER)
+    logged = ctx.answers.get(referenced) if referenced else ctx.answers.last_for(inv.user_id, inv.conversation)
+    if logged is None or logged.kind == log_kinds.NOT_FOUND or logged.target is None:
+        return None
+    return Previous(logged.question, logged.target.doc_id, _parse_time(logged.asked_at))
 
 
 def _pinned(ctx: Context, inv: Invocation, question: str, pin: Pin, documents: dict) -> Reply:
@@ -48,14 +93,20 @@ def _pinned(ctx: Context, inv: Invocation, question: str, pin: Pin, documents: d
                  answer_id=answer_id, notes=notes)
 
 
-def _not_found(ctx: Context, inv: Invocation, question: str, searcher, hits) -> Reply:
+def _not_found(ctx: Context, inv: Invocation, question: str, hits) -> Reply:
+    searcher = ctx.knowledge.searcher
     documents = list(dict.fromkeys(h.document for h in hits))
     if not documents:
-        documents = find_episodes(searcher.index.documents.values(), question, searcher.index.tokenizer,
-                                  limit=MAX_SUGGESTIONS)
+        documents = [d for d, _ in searcher.catalog.about(question, limit=MAX_SUGGESTIONS)]
     cards = tuple(episode_card(d) for d in documents[:MAX_SUGGESTIONS])
     _log(ctx, inv, question, log_kinds.NOT_FOUND, None)
     return Reply(kind=NOT_FOUND, text=not_found_text(cards), suggestions=cards)
+
+
+def _logged(ctx: Context, inv: Invocation, question: str, reply: Reply) -> Reply:
+    """A reply about the archive (cards), logged as answered: it quotes no moment."""
+    _log(ctx, inv, question, log_kinds.CARDS, None)
+    return reply
 
 
 def _log(ctx: Context, inv: Invocation, question: str, kind: str, moment: Moment | None,
@@ -65,3 +116,9 @@ def _log(ctx: Context, inv: Invocation, question: str, kind: str, moment: Moment
                          question=question, normalized=normalize(question), kind=kind, pin_id=pin_id,
                          target=moment)
     return ctx.answers.record(entry).answer_id
+
+
+def _parse_time(stamp: str):
+    from datetime import datetime, timezone
+
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)

@@ -7,7 +7,7 @@ from bot.retrieval.episode_lookup import find_episodes, newest_episode
 from bot.core.context import Context
 from bot.core.inputs import clean_question
 from bot.core.moments import episode_card
-from bot.core.render import card_text, episodes_text
+from bot.core.render import card_text, matching_episodes_text
 
 
 def latest(ctx: Context, inv: Invocation) -> Reply:
@@ -31,4 +31,4 @@ def episode(ctx: Context, inv: Invocation) -> Reply:
         card = episode_card(found[0], with_chapters=True)
         return Reply(kind=EPISODE, text=card_text(card), episode=card)
     cards = tuple(episode_card(d) for d in found)
-    return Reply(kind=EPISODES, text=episodes_text(query, cards), suggestions=cards)
+    return Reply(kind=EPISODES, text=matching_episodes_text(query, cards), suggestions=cards)

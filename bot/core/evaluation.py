@@ -1,8 +1,15 @@
-"""Run a question set (the `../shared/eval` format) and score it by its hit rule.
+"""Score a question set (the `../shared/eval` format) by what members would be shown.
 
-A result hits a gold answer when it comes from the same doc and, for an episode, its
-link second t satisfies start - 60 <= t <= end; for an article, its text contains the
-gold phrase (case-insensitive, white space collapsed).
+Each question goes through the same answer path as chat (answering.py): routing, the
+named-guest and follow-up searches, abstention. A result hits a gold answer when it
+comes from the same doc and, for an episode, its link second t satisfies
+start - 60 <= t <= end; for an article, its text contains the gold phrase
+(case-insensitive, white space collapsed). A question routed to cards, or one the bot
+abstains on, shows no quote, so it has no hit.
+
+Lines with an `intent` (a routing set) are also scored on routing: did the bot answer
+with a quote, or with the episode, person or count the question asked about. A line
+with `follows` is asked right after the line it names, as in a thread.
 """
 from __future__ import annotations
 
@@ -11,26 +18,69 @@ import re
 import statistics
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
+from bot.core.answering import Answer, Previous
+from bot.core.intents import QUOTE
 from bot.errors import UserError
 from bot.retrieval.hits import SearchResult
 from bot.retrieval.loader import document_id
 
 EARLY_SECONDS = 60
+# A rank-1 miss in the right episode: a link within these seconds of the span is "early"
+# or "late" (the right exchange, the wrong second); further away it is "wrong moment".
+NEAR_EARLY_SECONDS, NEAR_LATE_SECONDS = 180, 120
+STYLES = ("keywords", "named", "paraphrase", "unanswerable")
 _SPACES = re.compile(r"\s+")
+
+Ask = Callable[[str, int, "Previous | None"], Answer]
 
 
 @dataclass
 class QuestionOutcome:
     question: dict
-    result: SearchResult
+    answer: Answer
     first_hit: int | None  # 1-based rank of the first hit, None if none in k
     seconds: float
 
     @property
     def answerable(self) -> bool:
         return self.question.get("doc") is not None
+
+    @property
+    def result(self) -> SearchResult:
+        return self.answer.result or SearchResult(self.question["question"], True, ())
+
+    @property
+    def routed_to_quote(self) -> bool:
+        return self.answer.route.kind == QUOTE
+
+    @property
+    def abstained(self) -> bool:
+        return not self.routed_to_quote or self.result.abstained
+
+    def miss(self) -> str | None:
+        """Why rank 1 is not a hit, for an answerable question; None when it is."""
+        if not self.answerable or self.first_hit == 1:
+            return None
+        if not self.routed_to_quote:
+            return "routed to cards"
+        if self.result.abstained or not self.result.hits:
+            return "abstained"
+        top = self.result.hits[0]
+        golds = [g for g in gold_answers(self.question) if _same_doc(top, g)]
+        if not golds:
+            return "wrong episode"
+        if top.start is None or any(g.get("contains") for g in golds):
+            return "wrong moment"
+        gaps = [(g["start"] - EARLY_SECONDS - top.start, top.start - _end(g)) for g in golds]
+        if any(0 < early <= NEAR_EARLY_SECONDS - EARLY_SECONDS for early, _ in gaps):
+            return "link early"
+        if any(0 < late <= NEAR_LATE_SECONDS for _, late in gaps):
+            return "link late"
+        return "wrong moment"
 
 
 @dataclass
@@ -39,30 +89,84 @@ class Report:
     outcomes: list[QuestionOutcome] = field(default_factory=list)
     index_seconds: float = 0.0
 
-    def figures(self) -> dict:
-        answerable = [o for o in self.outcomes if o.answerable]
-        unanswerable = [o for o in self.outcomes if not o.answerable]
+    def figures(self, outcomes: list[QuestionOutcome] | None = None) -> dict:
+        outcomes = self.outcomes if outcomes is None else outcomes
+        answerable = [o for o in outcomes if o.answerable]
+        unanswerable = [o for o in outcomes if not o.answerable and _asks_for_a_quote(o)]
         n = max(len(answerable), 1)
 
         def hit_at(k: int) -> float:
             return sum(1 for o in answerable if o.first_hit and o.first_hit <= k) / n
 
-        latencies = sorted(o.seconds * 1000 for o in self.outcomes) or [0.0]
+        latencies = sorted(o.seconds * 1000 for o in outcomes) or [0.0]
         return {
-            "questions": len(self.outcomes),
+            "questions": len(outcomes),
             "hit@1": hit_at(1), "hit@3": hit_at(3), "hit@5": hit_at(5),
             "mrr@5": sum(1 / o.first_hit for o in answerable if o.first_hit and o.first_hit <= 5) / n,
             "doc@5": sum(1 for o in answerable if _doc_in_top(o, 5)) / n,
-            "abstained_unanswerable": _share(sum(o.result.abstained for o in unanswerable), len(unanswerable)),
-            "abstained_answerable": sum(o.result.abstained for o in answerable) / n,
+            "abstained_unanswerable": _share(sum(o.abstained for o in unanswerable), len(unanswerable)),
+            "abstained_answerable": sum(o.abstained for o in answerable) / n,
             "query_p50_ms": statistics.median(latencies),
             "query_p99_ms": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
             "index_seconds": self.index_seconds,
         }
 
+    def by_style(self) -> dict[str, dict]:
+        """The figures per wording style (keywords, named, paraphrase, unanswerable)."""
+        styles = sorted({o.question.get("style") for o in self.outcomes if o.question.get("style")},
+                        key=lambda s: (STYLES.index(s) if s in STYLES else len(STYLES), s))
+        return {s: self.figures([o for o in self.outcomes if o.question.get("style") == s]) for s in styles}
+
+    def misses(self) -> dict[str, int]:
+        """Rank-1 misses of answerable questions, by kind."""
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            kind = outcome.miss()
+            if kind:
+                counts[kind] = counts.get(kind, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+    def routing(self) -> dict | None:
+        """For lines with an `intent`: right routing overall and per intent, and how many
+        ordinary (quote) questions were routed away from the quote."""
+        routed = [o for o in self.outcomes if o.question.get("intent")]
+        if not routed:
+            return None
+        per_intent: dict[str, list[bool]] = {}
+        for outcome in routed:
+            per_intent.setdefault(outcome.question["intent"], []).append(routed_right(outcome))
+        ordinary = per_intent.get("quote", [])
+        return {
+            "questions": len(routed),
+            "right": sum(sum(v) for v in per_intent.values()) / len(routed),
+            "per_intent": {k: (sum(v), len(v)) for k, v in sorted(per_intent.items())},
+            "ordinary_routed_away": _share(len(ordinary) - sum(ordinary), len(ordinary)),
+        }
+
     def failures(self) -> list[QuestionOutcome]:
         return [o for o in self.outcomes
-                if (o.answerable and o.first_hit != 1) or (not o.answerable and not o.result.abstained)]
+                if (o.answerable and o.first_hit != 1) or (not o.answerable and _asks_for_a_quote(o)
+                                                           and not o.abstained)
+                or (o.question.get("intent") and not routed_right(o))]
+
+
+def routed_right(outcome: QuestionOutcome) -> bool:
+    """Whether the bot answered the way a routing-set line's `intent` asks."""
+    q, found = outcome.question, outcome.answer
+    kind = found.route.kind
+    if q["intent"] == "quote":
+        return kind == QUOTE
+    if q["intent"] in ("latest", "count"):
+        return kind == q["intent"]
+    if q["intent"] == "person":
+        wanted = {q.get("person"), q.get("name")} - {None}
+        return kind == "person" and any(p.person_id in wanted or p.name in wanted for p in found.people)
+    docs = {document_id(Path(d)) for d in q.get("docs") or ()}
+    return kind in ("episode", "episodes_about", "latest") and any(d.doc_id in docs for d in found.episodes)
+
+
+def _asks_for_a_quote(outcome: QuestionOutcome) -> bool:
+    return outcome.question.get("intent", "quote") == "quote"
 
 
 def _share(count: int, total: int) -> float | None:
@@ -70,8 +174,9 @@ def _share(count: int, total: int) -> float | None:
 
 
 def _doc_in_top(outcome: QuestionOutcome, k: int) -> bool:
-    docs = {g["doc"] for g in gold_answers(outcome.question)}
-    return any(h.document.doc_id in docs for h in outcome.result.hits[:k])
+    if outcome.abstained:
+        return False
+    return any(_same_doc(h, g) for h in outcome.result.hits[:k] for g in gold_answers(outcome.question))
 
 
 def read_questions(path: Path) -> list[dict]:
@@ -101,57 +206,48 @@ def gold_answers(question: dict) -> list[dict]:
 
 
 def is_hit(hit, gold: dict) -> bool:
-    if gold.get("doc") is None or hit.document.doc_id != document_id(Path(gold["doc"])):
+    if not _same_doc(hit, gold):
         return False
     if gold.get("contains"):
         return _fold(gold["contains"]) in _fold(hit.passage.text)
     if gold.get("start") is None or hit.start is None:
         return False
-    end = gold["end"] if gold.get("end") is not None else gold["start"]
-    return gold["start"] - EARLY_SECONDS <= hit.start <= end
+    return gold["start"] - EARLY_SECONDS <= hit.start <= _end(gold)
+
+
+def _same_doc(hit, gold: dict) -> bool:
+    return gold.get("doc") is not None and hit.document.doc_id == document_id(Path(gold["doc"]))
+
+
+def _end(gold: dict) -> int:
+    return gold["end"] if gold.get("end") is not None else gold["start"]
 
 
 def _fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
-def evaluate(search, questions: list[dict], k: int) -> Report:
-    """`search(question, k)` -> SearchResult; timed per question."""
+def evaluate(ask: Ask, questions: list[dict], k: int) -> Report:
+    """`ask(question, k, previous)` -> Answer, timed per question; a line with `follows`
+    is asked with the answer to the line it names as the previous one."""
     report = Report(k)
+    previous: dict[str, Previous] = {}
     for question in questions:
         began = time.perf_counter()
-        result = search(question["question"], k)
+        found = ask(question["question"], k, previous.get(question.get("follows") or ""))
         seconds = time.perf_counter() - began
-        golds = gold_answers(question)
-        # An abstaining bot shows no quote, so its closest moments cannot count as hits.
-        first_hit = None if result.abstained else next(
-            (rank for rank, hit in enumerate(result.hits[:k], 1) if any(is_hit(hit, g) for g in golds)), None)
-        report.outcomes.append(QuestionOutcome(question, result, first_hit, seconds))
+        outcome = QuestionOutcome(question, found, _first_hit(question, found, k), seconds)
+        report.outcomes.append(outcome)
+        if found.result is not None and found.result.hits and not found.result.abstained:
+            previous[question.get("id", "")] = Previous(question["question"], found.result.hits[0].document.doc_id,
+                                                        datetime.now(timezone.utc))
     return report
 
 
-def render_report(report: Report, from_cache: bool) -> str:
-    """The figures and the questions not answered at rank 1, for a person to read."""
-    f = report.figures()
-    unans = "n/a" if f["abstained_unanswerable"] is None else f"{f['abstained_unanswerable']:.2f}"
-    lines = [
-        f"questions {f['questions']}  (k={report.k})",
-        f"hit@1 {f['hit@1']:.3f}  hit@3 {f['hit@3']:.3f}  hit@5 {f['hit@5']:.3f}  "
-        f"MRR@5 {f['mrr@5']:.3f}  doc@5 {f['doc@5']:.3f}",
-        f"abstained on unanswerable {unans}  wrongly abstained on answerable {f['abstained_answerable']:.2f}",
-        f"query p50 {f['query_p50_ms']:.2f} ms  p99 {f['query_p99_ms']:.2f} ms",
-        f"index {'loaded' if from_cache else 'built'} in {f['index_seconds']:.2f} s",
-    ]
-    failures = report.failures()
-    if failures:
-        lines += ["", f"Not a hit at rank 1 ({len(failures)}):"]
-        for o in failures:
-            q = o.question
-            gold = f"{q['doc']} {q.get('start', '')}-{q.get('end', '')}" if q.get("doc") else "unanswerable"
-            rank = f"first hit at {o.first_hit}" if o.first_hit else "no hit in top k"
-            lines.append(f"- [{q.get('id', '?')}] {q['question']}  (gold: {gold}; {rank})")
-            if o.result.abstained:
-                lines.append("    abstained")
-            for h in o.result.hits[:3]:
-                lines.append(f"    {h.document.doc_id} @{h.start} {h.score:.2f}: {h.text[:100]}")
-    return "\n".join(lines)
+def _first_hit(question: dict, found: Answer, k: int) -> int | None:
+    """Rank of the first hit; an abstaining or card reply shows no quote, so none."""
+    result = found.result
+    if found.route.kind != QUOTE or result is None or result.abstained:
+        return None
+    golds = gold_answers(question)
+    return next((rank for rank, hit in enumerate(result.hits[:k], 1) if any(is_hit(hit, g) for g in golds)), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from bot.models import ChapterLink, EpisodeCard, Moment
+from bot.models import ChapterLink, EpisodeCard, Moment, PersonCard
 from bot.retrieval.hits import Hit
 
 OLD_AFTER_YEARS = 3
@@ -31,6 +31,17 @@ def episode_card(doc, with_chapters: bool = False) -> EpisodeCard:
     chapters = tuple(ChapterLink(c.title, c.sec, doc.link_at(c.sec)) for c in doc.chapters) if with_chapters else ()
     return EpisodeCard(doc_id=doc.doc_id, title=doc.title, code=doc.code, guests=tuple(doc.guests),
                        released=doc.released, url=doc.link_at(None), description=doc.description, chapters=chapters)
+
+
+MAX_PERSON_EPISODES = 5
+
+
+def person_card(person, episodes) -> PersonCard:
+    """Who someone is, and their episodes newest first (a host's: the newest few)."""
+    role = "guest" if any(person.name in d.guests for d in episodes) else "host"
+    return PersonCard(name=person.name, description=person.description, role=role,
+                      episodes=tuple(episode_card(d) for d in episodes[:MAX_PERSON_EPISODES]),
+                      episode_count=len(episodes))
 
 
 def moment_notes(moment: Moment, now: datetime) -> tuple[str, ...]:

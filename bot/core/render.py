@@ -8,11 +8,12 @@ from __future__ import annotations
 import textwrap
 
 from bot.command_table import COMMANDS
-from bot.models import EpisodeCard, Moment, PinInfo
+from bot.models import EpisodeCard, Moment, PersonCard, PinInfo
 from bot.store.pins import Pin
 from bot.timefmt import player_time
 
 NOT_FOUND_TEXT = "I couldn't find that in the episodes."
+OFFERED_HEAD = "Episodes on this topic:"
 
 
 def moment_text(moment: Moment) -> str:
@@ -29,12 +30,15 @@ def moment_text(moment: Moment) -> str:
     return "\n".join(lines)
 
 
-def answer_text(answer: Moment, alternatives: tuple[Moment, ...], notes: tuple[str, ...]) -> str:
+def answer_text(answer: Moment, alternatives: tuple[Moment, ...], notes: tuple[str, ...],
+                offered: tuple[EpisodeCard, ...] = ()) -> str:
     parts = [moment_text(answer)]
     if notes:
         parts.append("\n".join(notes))
     if alternatives:
         parts.append("Next best moments:\n" + "\n".join(f"  • {_short(m)}" for m in alternatives))
+    if offered:
+        parts.append(f"{OFFERED_HEAD}\n" + "\n".join(f"  • {card_line(c)}" for c in offered))
     return "\n\n".join(parts)
 
 
@@ -74,8 +78,38 @@ def card_text(card: EpisodeCard) -> str:
 
 
 def episodes_text(query: str, cards: tuple[EpisodeCard, ...]) -> str:
+    return f"Episodes on “{query}”:\n" + "\n".join(f"  • {card_line(c)}" for c in cards)
+
+
+def matching_episodes_text(query: str, cards: tuple[EpisodeCard, ...]) -> str:
     return (f"Several episodes match “{query}”; say which one (e.g. by code):\n"
             + "\n".join(f"  • {card_line(c)}" for c in cards))
+
+
+def person_text(card: PersonCard) -> str:
+    lines = [card.name]
+    if card.description:
+        lines.append(textwrap.fill(card.description, width=88))
+    if card.role == "host":
+        lines.append(f"Host of {card.episode_count} episode{'s' if card.episode_count != 1 else ''}; the newest:")
+    else:
+        lines.append(f"Guest of {card.episode_count} episode{'s' if card.episode_count != 1 else ''}:")
+    lines += [f"  • {card_line(c)}" for c in card.episodes]
+    return "\n".join(lines)
+
+
+def people_text(cards: tuple[PersonCard, ...]) -> str:
+    head = [] if len(cards) == 1 else [f"{len(cards)} people have that name:"]
+    return "\n\n".join(head + [person_text(c) for c in cards])
+
+
+def count_text(catalog) -> str:
+    episodes = catalog.episodes
+    newest = catalog.newest()
+    text = f"The archive has {len(episodes)} episode{'s' if len(episodes) != 1 else ''}"
+    if newest is not None:
+        text += f"; the newest is “{newest.title}” ({newest.code})"
+    return text + "."
 
 
 def pin_line(pin: Pin) -> str:

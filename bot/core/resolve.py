@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.errors import UserError
 from bot.models import Invocation, Moment
-from bot.store.answers import AnswerLog, LoggedAnswer
+from bot.store.answers import NOT_FOUND, AnswerLog, LoggedAnswer
 from bot.timefmt import player_time
 from bot.core.targets import AnswerRef, MomentRef, NoteRef, Target, YouTubeRef
 
@@ -87,7 +87,9 @@ def _answer(target: AnswerRef, answers: AnswerLog, asker: Invocation) -> LoggedA
         answer = answers.last_for(asker.user_id, asker.conversation)
         if answer is None:
             raise UserError("I haven't answered you in this conversation yet; ask first, then `/pin last`.")
-    if answer.target is None or not answer.target.text:  # a not-found reply logs no target
-        raise UserError("That reply found nothing, so there is no answer to pin.")
+    if answer.kind == NOT_FOUND:
+        raise UserError("My last reply to you here found nothing, so there is no answer to pin.")
+    if answer.target is None or not answer.target.text:  # episode or person cards quote nothing
+        raise UserError("My last reply to you here showed episodes, not a moment, so there is no answer to pin.")
     return answer
 

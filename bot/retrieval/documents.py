@@ -75,8 +75,8 @@ class Document:
         def is_guest(speaker: str) -> bool:
             name = speaker.lower()
             first = name.split()[0] if name.split() else name
-            return any(g == name or g.split()[0] == first or g.replace(" ", "").startswith(first)
-                       for g in guests if g)
+            return any(g == name or first in g.split() or g.replace(" ", "").startswith(first)
+                       for g in guests if g)  # "Swyx" is the guest "Shawn Swyx Wang"
         return tuple(s for s in self.speakers if not is_guest(s)) if guests else ()
 
     def link_at(self, sec: int | None) -> str | None:
@@ -86,6 +86,16 @@ class Document:
         if self.youtube_id:
             return f"https://www.youtube.com/watch?v={self.youtube_id}"
         return self.url
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the archive knows: a `_people/` entry (id = file stem), or a guest or host
+    the episodes name without one (id = the name)."""
+
+    person_id: str
+    name: str
+    description: str = ""
 
 
 @dataclass(frozen=True)

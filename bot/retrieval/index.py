@@ -44,6 +44,7 @@ class SearchIndex:
     utterances: SparseBM25 | None = None  # rows: every passage's utterances, in table order
     ranking: SparseBM25 | None = None     # the fields merged with FIELD_WEIGHTS
     utterance_terms: TermSequences | None = None  # rows as in `utterances`, ids of its vocabulary
+    people: dict = field(default_factory=dict)  # person id -> Person, from `_people/` folders
 
     @property
     def episodes(self) -> list[Document]:

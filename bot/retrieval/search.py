@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from bot.retrieval.anchoring import answer_in_next_window, choose_anchor
 from bot.retrieval.hits import Hit, SearchResult
 from bot.retrieval.bm25 import positive_idf
+from bot.retrieval.catalog import Catalog
 from bot.retrieval.index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
 from bot.retrieval.phrases import MIN_RUN_TERMS, fewest_distinct_in_run, ordered_run_weight, rows_saying_a_run
 from bot.retrieval.query import Query, QueryParser
@@ -54,12 +56,15 @@ class Searcher:
         self._passage_of_utterance = np.repeat(np.arange(len(docs)), np.diff(index.passages.columns["utt_bounds"]))
         self._document_starts = np.concatenate(([0], np.flatnonzero(np.diff(docs)) + 1, [len(docs)]))
 
-    def search(self, question: str, k: int = 5) -> SearchResult:
+    def search(self, question: str, k: int = 5, within: frozenset[str] | None = None) -> SearchResult:
+        """The best moments for `question`; `within` limits them to those documents."""
         query = self.parser.parse(question)
         if not query.terms:
             return SearchResult(question, True, (), query)
         weights, counts = self._utterance_matches(query.terms)
         scores = self.scores(query.terms)
+        if within is not None:
+            scores = np.where(self._rows_of(within), scores, 0.0)
         candidates = _top(scores, self.settings.candidates)
         scores, candidates = self._with_phrases(query.terms, scores, candidates, counts)
         hits = tuple(self._top_hits(candidates, scores, weights, k))
@@ -69,6 +74,31 @@ class Searcher:
     def scores(self, terms) -> np.ndarray:
         """text + head_weight * head + doc_weight * doc, through one merged model."""
         return self._ranking.scores(terms)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """The archive's episodes and people, for questions about the archive itself."""
+        return Catalog(self.index.documents.values(), self.index.people, self.index.tokenizer,
+                       self.documents_saying)
+
+    def knows_words_of(self, question: str) -> bool:
+        """Whether any of the question's search terms occurs in the archive."""
+        return any(self.documents_saying(term) for term in self.parser.parse(question).terms)
+
+    def documents_saying(self, stem: str) -> int:
+        """How many documents' passages contain `stem`."""
+        text = self.index.fields[TEXT]
+        i = text.vocabulary.get(stem)
+        if i is None:
+            return 0
+        rows = text.doc_ids[text.offsets[i]: text.offsets[i + 1]]
+        return len(np.unique(self.index.passages.columns["doc"][rows]))
+
+    def _rows_of(self, doc_ids: frozenset[str]) -> np.ndarray:
+        """Per passage row: whether it belongs to one of `doc_ids`."""
+        names = self.index.passages.names["doc"]
+        refs = [i for i, name in enumerate(names) if name in doc_ids]
+        return np.isin(self.index.passages.columns["doc"], refs)
 
     def idf(self, term: str) -> float:
         idf = self._idf.get(term)

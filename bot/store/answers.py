@@ -17,6 +17,7 @@ from bot.store.pins import MOMENT_COLUMNS, moment_from_row, moment_values
 FOUND = "answer"
 PINNED = "pinned"
 NOT_FOUND = "not_found"
+CARDS = "cards"        # episode or person cards: a reply about the archive, no quoted moment
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ class AnswerLog:
         return _row_to_answer(row) if row else None
 
     def last_for(self, user_id: str, conversation: tuple[str, str, str]) -> LoggedAnswer | None:
-        """The bot's latest answer with a moment or note to `user_id` in this conversation.
+        """The bot's latest reply to a question of `user_id` in this conversation, whatever
+        it was (a not-found included: "my last answer" then means that nothing was found).
 
         Only the user's own answers: another member's answer may have been private
         (ephemeral), and "last" must never reach it.
@@ -84,8 +86,8 @@ class AnswerLog:
         with self.db.read() as conn:
             row = conn.execute(
                 "SELECT * FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? AND user_id = ?"
-                " AND kind != ? ORDER BY asked_at DESC, rowid DESC LIMIT 1",
-                (*conversation, user_id, NOT_FOUND)).fetchone()
+                " ORDER BY asked_at DESC, rowid DESC LIMIT 1",
+                (*conversation, user_id)).fetchone()
         return _row_to_answer(row) if row else None
 
     def vote(self, answer_id: str, platform: str, user_id: str, helpful: bool, at: str) -> bool:

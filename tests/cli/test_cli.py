@@ -42,13 +42,16 @@ def test_search_json_contract(data_dir):
     assert [r["score"] for r in result["results"]] == sorted((r["score"] for r in result["results"]), reverse=True)
 
 
-def test_ask_prints_quote_speaker_episode_chapter_and_timestamped_link(data_dir):
+def test_ask_prints_the_reply_members_get_the_first_result_of_search(data_dir):
     out = run("ask", "How do I join Omdena?", data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert "“" in text and "chapter" in text and "Next best moments" in text
-    assert "https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=" in text.split("Next best moments")[0]  # leads with the episode
-    assert "released 2024-02-29" in text and "(s17e07)" in text
+    first = json.loads(run("search", "How do I join Omdena?", data_dir=data_dir).stdout)["results"][0]
+    lead = " ".join(text.split("Next best moments")[0].split())
+    assert " ".join(first["text"].split())[:60] in lead  # the reply leads with search's first result
+    assert "apply to a project on their website" in lead  # and it says how to join
+    assert "chapter" in text and "Next best moments" in text
+    assert "https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=" in text and "(s17e07)" in text
 
 
 def test_ask_warns_when_the_advice_is_over_three_years_old(tmp_path):

@@ -12,6 +12,7 @@ from bot.core import Core
 from bot.knowledge_handle import KnowledgeHandle
 from bot.models import ANSWER, EPISODE, EPISODES, ERROR, INFO, NOT_FOUND, PINNED, REFUSED
 from bot.retrieval.hits import SearchResult
+from bot.retrieval.search import Searcher
 from bot.store.answers import AnswerLog
 from bot.store.pins import PinStore
 
@@ -62,10 +63,10 @@ class AbstainingSearcher:
     """The retrieval interface with abstention forced on, keeping its hits."""
 
     def __init__(self, real):
-        self.real, self.index = real, real.index
+        self.real, self.index, self.catalog = real, real.index, real.catalog
 
-    def search(self, question, k=5):
-        result = self.real.search(question, k)
+    def search(self, question, k=5, within=None):
+        result = self.real.search(question, k, within)
         return SearchResult(result.question, True, result.hits)
 
 
@@ -74,9 +75,9 @@ def test_reads_the_searcher_once_per_question_so_a_reload_swap_is_safe(core, ind
 
     class Recording:
         def __init__(self):
-            self.index = index
+            self.index, self.catalog = index, Searcher(index).catalog
 
-        def search(self, question, k=5):
+        def search(self, question, k=5, within=None):
             calls.append(question)
             return SearchResult(question, True, ())
 
@@ -90,9 +91,9 @@ def test_mentions_and_control_characters_do_not_reach_search(core, index):
 
     class Recording:
         def __init__(self):
-            self.index = index
+            self.index, self.catalog = index, Searcher(index).catalog
 
-        def search(self, question, k=5):
+        def search(self, question, k=5, within=None):
             seen.append(question)
             return SearchResult(question, True, ())
 
@@ -174,13 +175,19 @@ def test_text_pin_with_a_link(core):
 
 def test_pin_last_answer_in_this_conversation(core, db):
     answered = ask(core, "what roles are there for data engineers", channel="c9", thread="t1")
-    ask(core, "qqqqzzzz", channel="c9", thread="t1")  # a reply that found nothing is skipped
     assert pin(core, "last", channel="c9", thread="t1").kind == INFO
     stored = PinStore(db).all()[0]
     assert stored.question == "what roles are there for data engineers"
     assert (stored.target.doc_id, stored.target.start) == (answered.answer.doc_id, answered.answer.start)
     other = pin(core, "Q | last", channel="c9", thread="another")
     assert other.kind == ERROR and "haven't answered" in other.text
+
+
+def test_after_a_not_found_there_is_no_last_answer_to_pin(core, db):
+    ask(core, "what roles are there for data engineers", channel="c9", thread="t1")
+    ask(core, "qqqqzzzz", channel="c9", thread="t1")  # the last reply found nothing
+    refused = pin(core, "Q | last", channel="c9", thread="t1")
+    assert refused.kind == ERROR and "found nothing" in refused.text and PinStore(db).all() == []
 
 
 def test_pin_last_never_reaches_another_members_answer(core, db):
@@ -281,9 +288,9 @@ def test_help_lists_commands_for_the_role(core):
 def test_unexpected_failure_is_logged_with_a_ref_and_never_raised(core, caplog, index):
     class Broken:
         def __init__(self):
-            self.index = index
+            self.index, self.catalog = index, Searcher(index).catalog
 
-        def search(self, question, k=5):
+        def search(self, question, k=5, within=None):
             raise RuntimeError("index exploded")
 
     core.knowledge.swap(Broken())

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import new_error_ref
-from bot.models import ERROR, REFUSED, Invocation, Reply
+from bot.models import ERROR, REFUSED, REPLY_TO_ANSWER, Invocation, Reply
 
 from bot.adapters.discord.commands import register_commands
 from bot.adapters.discord.parsing import (answer_id_from_custom_ids, is_moderator, mention_request, moderator_role_ids,
@@ -156,24 +156,33 @@ class PodcastBot(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or self.user is None:
             return
-        addressed = message.guild is None or any(u.id == self.user.id for u in message.mentions)
+        replying_to = self._answer_replied_to(message)
+        addressed = message.guild is None or any(u.id == self.user.id for u in message.mentions) \
+            or (replying_to is not None and bool(message.content.strip()))
         if not addressed:
             return
         try:
-            rendered = render(await self.call_core(self._mention_invocation(message)))
+            rendered = render(await self.call_core(self._mention_invocation(message, replying_to)))
         except Exception:
             ref = new_error_ref()
             log.exception("answering message %s failed (ref %s)", message.id, ref)
             rendered = error_message(ref)
         await self._reply_to(message, rendered)
 
-    def _mention_invocation(self, message: discord.Message) -> Invocation:
+    def _mention_invocation(self, message: discord.Message, replying_to: str | None = None) -> Invocation:
         command, text = mention_request(message.content, self.user.id)
         thread = message.channel if isinstance(message.channel, discord.Thread) else None
         return Invocation(
             platform=PLATFORM, user_id=str(message.author.id), user_name=message.author.display_name,
             channel_id=str(thread.parent_id if thread else message.channel.id), command=command, text=text,
-            thread_id=str(thread.id) if thread else None)
+            thread_id=str(thread.id) if thread else None,
+            options={REPLY_TO_ANSWER: replying_to} if replying_to else {})
+
+    def _answer_replied_to(self, message: discord.Message) -> str | None:
+        """The answer id of our answer this message replies to (a follow-up), if it does."""
+        reference = message.reference
+        resolved = reference.resolved if reference is not None else None
+        return self._answer_id_of(resolved) if isinstance(resolved, discord.Message) else None
 
     async def _reply_to(self, message: discord.Message, rendered: DiscordMessage) -> None:
         # A reply lands in the message's own channel, which is the thread when there is one.

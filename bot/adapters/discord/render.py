@@ -13,7 +13,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot import models
-from bot.models import EpisodeCard, Moment, Reply
+from bot.models import EpisodeCard, Moment, PersonCard, Reply
 from bot.timefmt import player_time
 
 CONTENT_LIMIT = 2000
@@ -49,6 +49,8 @@ def render(reply: Reply) -> DiscordMessage:
         return DiscordMessage(None, (_answer_embed(reply),), reply.ephemeral, reply.answer_id)
     if reply.kind == models.EPISODE and reply.episode is not None:
         return DiscordMessage(None, (_episode_embed(reply.episode),), reply.ephemeral)
+    if reply.kind == models.PERSON and reply.people:
+        return DiscordMessage(None, tuple(_person_embed(c) for c in reply.people[:3]), reply.ephemeral)
     if reply.kind in (models.NOT_FOUND, models.EPISODES) and reply.suggestions:
         head = reply.text.strip().splitlines()[0] if reply.text.strip() else "Closest episodes:"
         return DiscordMessage(fit(head, CONTENT_LIMIT), (_suggestions_embed(reply.suggestions),), reply.ephemeral)
@@ -89,6 +91,9 @@ def _answer_embed(reply: Reply) -> discord.Embed:
     if reply.alternatives:
         others = [_alternative_line(m) for m in reply.alternatives]
         embed.add_field(name="Next best moments", value=_join_within(others, FIELD_LIMIT), inline=False)
+    if reply.suggestions:  # episodes on the question's topic, offered beside the quote
+        embed.add_field(name="Episodes on this topic", inline=False,
+                        value=_join_within([_card_line(c) for c in reply.suggestions[:5]], FIELD_LIMIT))
     if reply.notes:
         embed.add_field(name="Note", value=_join_within([fit(n, FIELD_LIMIT) for n in reply.notes], FIELD_LIMIT),
                         inline=False)
@@ -117,9 +122,24 @@ def _episode_embed(card: EpisodeCard) -> discord.Embed:
 
 
 def _suggestions_embed(cards: tuple[EpisodeCard, ...]) -> discord.Embed:
-    lines = [f"• [{_link_text(_heading(c.title, c.code))}]({c.url})" if c.url
-             else f"• {clean(_heading(c.title, c.code))}" for c in cards]
-    return discord.Embed(description=_join_within(lines, DESCRIPTION_LIMIT), colour=EMBED_COLOUR)
+    return discord.Embed(description=_join_within([_card_line(c) for c in cards], DESCRIPTION_LIMIT),
+                         colour=EMBED_COLOUR)
+
+
+def _card_line(card: EpisodeCard) -> str:
+    heading = _heading(card.title, card.code)
+    return f"• [{_link_text(heading)}]({card.url})" if card.url else f"• {clean(heading)}"
+
+
+def _person_embed(card: PersonCard) -> discord.Embed:
+    embed = discord.Embed(title=fit(card.name, TITLE_LIMIT), description=fit(card.description, DESCRIPTION_LIMIT) or None,
+                          colour=EMBED_COLOUR)
+    many = "s" if card.episode_count != 1 else ""
+    name = f"Host of {card.episode_count} episode{many}; the newest" if card.role == "host" \
+        else f"Guest of {card.episode_count} episode{many}"
+    if card.episodes:
+        embed.add_field(name=name, value=_join_within([_card_line(c) for c in card.episodes], FIELD_LIMIT), inline=False)
+    return embed
 
 
 def _alternative_line(m: Moment) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot import models
-from bot.models import EpisodeCard, Moment, Reply
+from bot.models import EpisodeCard, Moment, PersonCard, Reply
 from bot.timefmt import player_time
 
 SECTION_LIMIT = 3000
@@ -87,6 +87,8 @@ def render(reply: Reply, question: str | None = None, shareable: bool = False,
         # text is not shown when there are blocks).
         notes = [_context([f"*{escape(n)}*" for n in reply.notes])] if reply.notes else []
         body = notes + _episode_blocks(reply.episode)
+    elif reply.kind == models.PERSON and reply.people:
+        body = [block for card in reply.people[:3] for block in _person_blocks(card)]
     elif reply.kind in (models.NOT_FOUND, models.EPISODES) and reply.suggestions:
         body = _suggestion_blocks(reply)
     else:
@@ -154,6 +156,9 @@ def _answer_blocks(reply: Reply, shareable: bool) -> list[dict]:
         blocks.append(_context(["\n".join(lines)]))
     if reply.notes:
         blocks.append(_context([escape(n) for n in reply.notes]))
+    if reply.suggestions:  # episodes on the question's topic, offered beside the quote
+        lines = ["*Episodes on this topic*"] + [_card_line(c) for c in reply.suggestions[:5]]
+        blocks.append(_context(["\n".join(lines)]))
     if reply.answer_id:
         blocks.append(_answer_actions(reply.answer_id, shareable))
     return blocks
@@ -218,13 +223,27 @@ def _episode_blocks(card: EpisodeCard) -> list[dict]:
     return blocks
 
 
+def _person_blocks(card: PersonCard) -> list[dict]:
+    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": trim(card.name, HEADER_LIMIT)}}]
+    if card.description:
+        blocks.append(_section(trim(escape(card.description), SECTION_LIMIT)))
+    many = "s" if card.episode_count != 1 else ""
+    head = (f"*Host of {card.episode_count} episode{many}; the newest:*" if card.role == "host"
+            else f"*Guest of {card.episode_count} episode{many}:*")
+    blocks.extend(_section(chunk) for chunk in _chunks([head] + [_card_line(c) for c in card.episodes], SECTION_LIMIT))
+    return blocks
+
+
+def _card_line(card: EpisodeCard) -> str:
+    code = f"{escape(card.code)} · " if card.code else ""
+    guests = f" with {escape(', '.join(card.guests))}" if card.guests else ""
+    return f"• {code}{link(card.url, card.title)}{guests}"
+
+
 def _suggestion_blocks(reply: Reply) -> list[dict]:
     headline = (reply.text or "").strip().splitlines()[0] if reply.text.strip() else "Closest episodes:"
     lines = [f"*{escape(headline)}*"]
-    for card in reply.suggestions[:10]:
-        code = f"{escape(card.code)} · " if card.code else ""
-        guests = f" with {escape(', '.join(card.guests))}" if card.guests else ""
-        lines.append(f"• {code}{link(card.url, card.title)}{guests}")
+    lines.extend(_card_line(card) for card in reply.suggestions[:10])
     return [_section(chunk) for chunk in _chunks(lines, SECTION_LIMIT)]
 
 

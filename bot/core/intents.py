@@ -1,0 +1,148 @@
+"""What a question asks for: a moment quoted from the archive, or something about the
+archive itself (the newest episode, an episode, a person, episodes on a topic, how many).
+
+Decided from the question's shape words (which, who is, how many, episode, latest...)
+and from the archive's own metadata: the people it names (`_people/`, guests, hosts), its
+episodes' numbers, titles and topics. A question is routed away from the quote only when
+nothing topical is left once the archive words are taken out, or when it plainly asks
+for episodes; when unsure it gets the quote, with episode cards offered beside it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.retrieval.catalog import Catalog, Mention, name_words
+from bot.retrieval.documents import Person
+from bot.retrieval.query import CHAT_FILLER
+from bot.retrieval.tokenizer import STOP_WORDS
+
+QUOTE, LATEST, EPISODE, PERSON, EPISODES_ABOUT, COUNT = "quote", "latest", "episode", "person", "episodes_about", "count"
+
+# "Interview" and "show" are left out: members ask about job interviews and showing their
+# work far more often than about the podcast's interviews.
+ARCHIVE_NOUNS = frozenset("episode episodes ep eps podcast podcasts".split())
+GUEST_NOUNS = frozenset("guest guests speaker speakers host hosts".split())
+PEOPLE_WORDS = frozenset("someone somebody anyone person people".split())  # "someone from Tesla"
+RECENCY = frozenset("latest newest recent recently last new newer lately".split())
+RELEASE = frozenset("came come coming out released release dropped published uploaded aired live".split())
+# Words that ask for episodes when they lead up to an archive noun ("which episode",
+# "is there an episode", "recommend a podcast") or follow it ("episode about X").
+ASKING_BEFORE = frozenset("which what any is was are were there do does did have has had got recommend "
+                          "suggest list find show give know name".split())
+TOPIC_AFTER = frozenset("about on with covering featuring discussing regarding where that talking "
+                        "talked talks discussed related".split())
+# Words that leave a question about a person, or about which episode someone was on.
+PERSON_FORM = frozenset("who whos tell me more about what does did do is was are background bio job role "
+                        "work works working worked company position info information on of the guest host "
+                        "profile known doing".split())
+EPISODE_FORM = frozenset("which what episode episodes ep eps podcast with was were on the appear "
+                         "appeared appears featuring feature featured guest in did had have find link "
+                         "me".split())
+# Said next to a name, these mean the person's episode ("the interview with Xia").
+NAMED_EPISODE = frozenset("interview interviews talk session chat".split())
+SHAPE_WORDS = (ARCHIVE_NOUNS | GUEST_NOUNS | PEOPLE_WORDS | RECENCY | RELEASE | ASKING_BEFORE | TOPIC_AFTER | PERSON_FORM
+               | EPISODE_FORM | {"how", "many", "number", "total", "count", "so", "far", "far", "ever", "yet",
+                                 "all", "altogether", "week", "month", "today", "anything", "something"})
+_CODE = re.compile(r"\bs(?:eason)?\s*0*(\d{1,3})\s*,?\s*e(?:p(?:isode)?)?\s*0*(\d{1,3})\b", re.I)
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    topic: str = ""                       # the question's topical words (episodes about what)
+    people: tuple[Person, ...] = ()       # people the question names
+    number: tuple[int, int] | None = None  # (season, episode) for an episode asked by its code
+    offer_cards: bool = False             # a quote, with the episodes on the topic offered beside it
+    without_names: str = ""               # the question with the named people's names taken out
+
+
+def route(question: str, catalog: Catalog) -> Route:
+    code = _CODE.search(question)
+    if code:
+        return Route(EPISODE, number=(int(code.group(1)), int(code.group(2))))
+    words = name_words(question)
+    mentions = _trusted(catalog.mentions(question), words, catalog)
+    named = tuple(dict.fromkeys(p for m in mentions for p in m.people))
+    topical = _topical(question, mentions)
+    distinctive = [w for w in topical if not catalog.is_said_widely(w)]  # not "datatalks", "club"
+    asks_for_episodes = _asks_for_episodes(words, set(topical))
+    if _asks_how_many(words):
+        return Route(COUNT) if not distinctive else Route(EPISODES_ABOUT, topic=" ".join(topical))
+    if _asks_for_newest(words) and not distinctive and not named:
+        return Route(LATEST)
+    if named and not set(topical) - NAMED_EPISODE:
+        if set(words) & (ARCHIVE_NOUNS | NAMED_EPISODE | {"appear", "appeared", "featuring", "featured"}):
+            return Route(EPISODE, people=named)
+        return Route(PERSON, people=named)
+    if asks_for_episodes and topical:
+        return Route(EPISODES_ABOUT, topic=" ".join(topical), people=named)
+    unique = tuple(m.person for m in mentions if m.person is not None)
+    return Route(QUOTE, people=unique, topic=" ".join(topical),
+                 offer_cards=bool(set(words) & ARCHIVE_NOUNS) and bool(topical),
+                 without_names=_without(question, mentions))
+
+
+def _without(question: str, mentions: list[Mention]) -> str:
+    """The question's words without the names of the people it mentions."""
+    named = {i for m in mentions if m.person is not None for i in range(m.start, m.end)}
+    return " ".join(w for i, w in enumerate(name_words(question)) if i not in named)
+
+
+def _topical(question: str, mentions: list[Mention]) -> list[str]:
+    """The question's words once people's names, stop words, chat filler and the words
+    that only shape a question about the archive are taken out."""
+    words = name_words(question)
+    named = {i for m in mentions for i in range(m.start, m.end)}
+    return [w for i, w in enumerate(words) if i not in named and w not in STOP_WORDS
+            and w not in CHAT_FILLER and w not in SHAPE_WORDS and not w.isdigit()]
+
+
+def _trusted(mentions: list[Mention], words: list[str], catalog: Catalog) -> list[Mention]:
+    """A full name always names someone; a single name ("Sara") only when the question
+    is about a person or an episode, or when the word is rare in the archive's talk
+    (so "mark" or "will" in an ordinary question is not a guest)."""
+    about_people = bool(set(words) & ({"who"} | ARCHIVE_NOUNS | GUEST_NOUNS | PEOPLE_WORDS)) or "tell" in words
+    return [m for m in mentions if m.full or about_people or not catalog.is_common_word(words[m.start])]
+
+
+def _asks_how_many(words: list[str]) -> bool:
+    for i, word in enumerate(words):
+        if word == "many" and i and words[i - 1] == "how" or word == "number" and words[i + 1:i + 2] == ["of"]:
+            return bool(set(words[i + 1:i + 5]) & ARCHIVE_NOUNS)
+    return False
+
+
+def _asks_for_newest(words: list[str]) -> bool:
+    """A recency word near an archive noun ("latest episode", "new on the podcast"), or
+    near a release word ("what came out last")."""
+    for i, word in enumerate(words):
+        if word in RECENCY:
+            near = set(words[max(0, i - 4): i + 5])
+            if near & (ARCHIVE_NOUNS | RELEASE):
+                return True
+    return False
+
+
+def _asks_for_episodes(words: list[str], topical: set[str]) -> bool:
+    """Whether an archive noun is what the question asks for: led up to by an asking
+    word ("which episode", "any podcasts"), named by its topic ("kaggle episodes", "the
+    biohacking episode", "the hadron collider one"), followed by a topic word ("episodes
+    about X"), asked for whole ("was there ever a CDO on the show?"), or a guest described
+    by where they work ("the guest from Omdena")."""
+    text = " ".join(words)
+    if re.match(r"(?:is|was|are|were|has|have) there (?:ever )?(?:been )?", text) \
+            and (set(words) & ARCHIVE_NOUNS or " on the show" in text):
+        return True
+    if re.search(r"(?:^|\bthe )one (?:where|with|about|on|that)\b|\bthe (?:\w+ ){1,5}one$", text):
+        return True
+    for i, word in enumerate(words):
+        if word in ARCHIVE_NOUNS:
+            before, after = set(words[max(0, i - 3):i]), words[i + 1:i + 2]
+            if before & ASKING_BEFORE or (after and after[0] in TOPIC_AFTER):
+                return True
+            if i and words[i - 1] in topical and not set(words[i + 1:]) - SHAPE_WORDS - STOP_WORDS:
+                return True  # "kaggle episodes?": the topic names the episodes, nothing else is asked
+        if word in GUEST_NOUNS and words[i + 1:i + 2] and words[i + 1] in {"from", "at", "who", "working"}:
+            return True
+    return False
