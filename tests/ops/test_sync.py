@@ -186,9 +186,9 @@ def test_an_update_is_verified_beside_the_live_checkout_which_changes_only_by_re
     before, checked = snapshot(root), []
     real_check = bot.ops.sync._check_loadable
 
-    def check(folder):  # a reload at this moment must still see the old tree, whole
+    def check(folder, *args):  # a reload at this moment must still see the old tree, whole
         checked.append((folder, snapshot(root)))
-        real_check(folder)
+        return real_check(folder, *args)
 
     monkeypatch.setattr(bot.ops.sync, "_check_loadable", check)
     origin.add_episode("mlops-zoomcamp", 17, 8, ["Kubeflow pipelines for beginners."])
