@@ -16,7 +16,7 @@ from bot.retrieval.cached_index import open_index
 from bot.retrieval.knowledge_files import MAX_FILE_BYTES, UnreadableFile, read_inside, scan_folder
 from bot.retrieval.loader import load_knowledge
 
-from .helpers import episode_text, write
+from tests.fakes.knowledge import episode_text, write
 
 SECRET = "SLACK_BOT_TOKEN=xoxb-never-quote-me"
 
