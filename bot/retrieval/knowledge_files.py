@@ -74,7 +74,7 @@ def scan_folder(folder: Path) -> FolderScan:
         try:
             entries = _entries(directory)
         except OSError as exc:  # unreadable, or vanished mid-walk: the rest still counts
-            refused.append(SkippedFile(str(directory), f"unreadable folder: {exc.strerror or exc}"))
+            refused.append(SkippedFile(_printable(directory), f"unreadable folder: {exc.strerror or exc}"))
             continue
         for entry in entries:
             path, relative = directory / entry.name, (*parts, entry.name)
