@@ -59,13 +59,13 @@ def load_beside_an_anchor(content: str | bytes) -> None:
         assert read_cache(Path(folder) / "index.npz", "key") is not None
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(front_matter)
 def test_any_front_matter_loads_or_is_skipped_and_never_stops_the_rest(front):
     load_beside_an_anchor("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\nSome body text here.\n")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.text(max_size=300) | st.binary(max_size=300).map(lambda b: b))
 def test_any_file_content_loads_or_is_skipped(content):
     load_beside_an_anchor(content)
