@@ -17,7 +17,8 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 PLATFORM = ("slack", "discord", "ops/test_discord_live.py", "ops/test_healthz.py")
 PROCESS = ("cli", "adapters/test_console.py", "core/test_pin_store_processes.py", "ops/test_sync.py",
-           "ops/test_sync_credentials.py", "ops/test_reload.py", "ops/test_announcements.py")
+           "ops/test_sync_credentials.py", "ops/test_sync_report.py", "ops/test_reload.py",
+           "ops/test_announcements.py")
 
 
 def pytest_configure(config):

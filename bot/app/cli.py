@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="only this folder of the repository (repeatable), e.g. _podcast")
     sync.add_argument("--name", help="archive name under data/archive/ (default: from the URL)")
     sync.add_argument("--fresh", action="store_true", help="re-clone instead of fast-forwarding")
+    sync.add_argument("--accept-losses", action="store_true",
+                      help="take a revision even if it skips files the current checkout loads")
     discord_job = sub.add_parser("discord", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")
     discord_job.add_argument("--sync", action="store_true", help="register the slash commands with Discord, then exit")
     discord_job.add_argument("--guild", type=int, metavar="ID", help="with --sync: register in this server only (instant)")

@@ -91,19 +91,23 @@ def sync(args, settings: Settings) -> int:
     from bot.ops.sync import resync_all, sync_archive
 
     if args.repo:
-        results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh)]
+        results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh,
+                                accept_losses=args.accept_losses)]
     elif args.branch or args.path or args.name or args.fresh:
         raise UserError("--branch, --path, --name and --fresh need --repo")
     else:
-        results = resync_all(settings.data_dir)
+        results = resync_all(settings.data_dir, accept_losses=args.accept_losses)
         if not results:
             raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...]")
     for result in results:
         if isinstance(result, Exception):
             print(f"failed: {result}")
-        else:
-            a = result.archive
-            print(f"{a.name}: {result.action} at {a.commit[:12]} ({a.branch}) from {a.repo}")
+            continue
+        a, change = result.archive, result.change
+        print(f"{a.name}: {result.action} at {a.commit[:12]} ({a.branch}) from {a.repo}"
+              + (f": {change.summary()}" if change else ""))
+        for line in change.details() if change else ():
+            print(f"  {line}")
     if any(not isinstance(r, Exception) and r.changed for r in results):
         # Warm the cache for the folder list the running bots will use, so their reload is quick.
         loaded = open_index(settings)

@@ -10,13 +10,16 @@ no longer load) leaves the previous checkout and record untouched, so the previo
 knowledge keeps serving. The live checkout is never changed in place (a reload in the
 middle of a merge would see half a tree): every new revision is cloned into a hidden
 sibling folder, checked (the paths exist, it is a fast-forward, at least one document
-loads), and swapped in with two renames. A routine update asks the remote for the
+loads, no file the live checkout loads is skipped now, the index builds), and swapped in
+with two renames. What the revision adds, changes, drops and skips is compared with the
+live checkout (sync_report.py) and returned with the outcome. A routine update asks the remote for the
 branch head first and clones with `--reference` to the live checkout, so an unchanged
 archive costs one round trip and a changed one downloads only the new objects.
 Git runs as in gitcmd.py: no shell, no prompts, credentials never stored.
 """
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import logging
 import os
@@ -30,8 +33,8 @@ from pathlib import Path, PurePosixPath
 
 from bot.ops.archives import (ARCHIVE_DIR, SYNC_LOCK, SyncedArchive, archive_root, old_checkouts,
                        read_archives, record_archive, redact_url, valid_name)
-from bot.errors import UserError
 from bot.ops.git_command import Auth, SyncError, auth_for, clean_url, git as _git
+from bot.ops.sync_report import KnowledgeChange, compare_checkouts
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +46,27 @@ class SyncOutcome:
     archive: SyncedArchive
     action: str                   # "cloned", "updated" or "unchanged"
     previous_commit: str | None
+    change: KnowledgeChange | None = None  # what the new revision changed; None when unchanged
 
     @property
     def changed(self) -> bool:
         return self.action != "unchanged"
 
 
+@dataclass(frozen=True)
+class _Revision:
+    """What to fetch and how to judge it."""
+    url: str
+    branch: str | None
+    paths: tuple[str, ...]
+    auth: Auth | None
+    accept_losses: bool
+
+
 def sync_archive(data_dir: Path, repo: str, branch: str | None = None, paths=(),
-                 name: str | None = None, fresh: bool = False) -> SyncOutcome:
+                 name: str | None = None, fresh: bool = False, accept_losses: bool = False) -> SyncOutcome:
+    """Clone or fast-forward; `accept_losses` takes a revision that skips files the live
+    checkout loads (refused otherwise)."""
     paths = tuple(clean_path(p) for p in paths)
     name = name or name_from_url(repo)
     if not valid_name(name):
@@ -64,25 +80,28 @@ def sync_archive(data_dir: Path, repo: str, branch: str | None = None, paths=(),
         reuse = (current is not None and not fresh and clean_url(current[0]) == url
                  and (branch is None or branch == current[1])
                  and paths == _recorded_paths(data_dir, name))
+        revision = _Revision(url, branch, paths, auth, accept_losses)
         if reuse:
-            action, branch, commit = _update(root, url, current, paths, auth)
+            action, branch, commit, change = _update(root, revision, current)
         else:
-            action, branch, commit = _clone_and_swap(root, url, branch, paths, auth)
+            action, branch, commit, change = _clone_and_swap(root, revision)
         archive = SyncedArchive(name, url, branch, paths, commit,
                                 time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         record_archive(data_dir, archive)
-    log.info("archive %s %s at %s from %s", name, action, commit[:12], archive.repo)
-    return SyncOutcome(archive, action, previous)
+    log.info("archive %s %s at %s from %s%s", name, action, commit[:12], archive.repo,
+             f": {change.summary()}" if change else "")
+    return SyncOutcome(archive, action, previous, change)
 
 
-def resync_all(data_dir: Path) -> list[SyncOutcome | SyncError]:
+def resync_all(data_dir: Path, accept_losses: bool = False) -> list[SyncOutcome | SyncError]:
     """Sync every recorded archive again, from the origin its checkout remembers."""
     results: list[SyncOutcome | SyncError] = []
     for archive in read_archives(data_dir):
         state = _checkout_state(archive_root(data_dir, archive.name))
         repo = state[0] if state else archive.repo
         try:
-            results.append(sync_archive(data_dir, repo, archive.branch or None, archive.paths, archive.name))
+            results.append(sync_archive(data_dir, repo, archive.branch or None, archive.paths, archive.name,
+                                        accept_losses=accept_losses))
         except SyncError as exc:
             log.error("sync of archive %s failed: %s", archive.name, exc)
             results.append(exc)
@@ -104,23 +123,26 @@ def name_from_url(repo: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", tail).strip(".-") or "archive"
 
 
-def _update(root: Path, url: str, current: tuple[str, str, str], paths, auth: Auth | None):
+def _update(root: Path, revision: _Revision, current: tuple[str, str, str]):
     origin, branch, before = current
+    url = revision.url
     if origin != url:  # a checkout from before credentials were kept out of .git/config
         _git(["remote", "set-url", "origin", url], root)
-    heads = _git(["ls-remote", "--heads", "--", url, f"refs/heads/{branch}"], root, auth=auth)
+    heads = _git(["ls-remote", "--heads", "--", url, f"refs/heads/{branch}"], root, auth=revision.auth)
     target = next((ln.split()[0] for ln in heads.splitlines() if ln.endswith(f"\trefs/heads/{branch}")), None)
     if target is None:
         raise SyncError(f"branch {branch} no longer exists in the repository")
     if target == before:
-        return "unchanged", branch, before
-    _, _, commit = _clone_and_swap(root, url, branch, paths, auth, reference=root, before=before)
-    return "updated", branch, commit
+        return "unchanged", branch, before, None
+    following = dataclasses.replace(revision, branch=branch)
+    _, _, commit, change = _clone_and_swap(root, following, reference=root, before=before)
+    return "updated", branch, commit, change
 
 
-def _clone_and_swap(root: Path, url: str, branch: str | None, paths, auth: Auth | None,
-                    reference: Path | None = None, before: str | None = None) -> tuple[str, str, str]:
+def _clone_and_swap(root: Path, revision: _Revision, reference: Path | None = None,
+                    before: str | None = None) -> tuple[str, str, str, KnowledgeChange]:
     """Clone into a hidden sibling, check it, swap it in; the live checkout is only renamed."""
+    url, branch, paths, auth = revision.url, revision.branch, revision.paths, revision.auth
     root.parent.mkdir(parents=True, exist_ok=True)
     incoming = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-incoming-"))
     try:
@@ -143,9 +165,9 @@ def _clone_and_swap(root: Path, url: str, branch: str | None, paths, auth: Auth 
             _git(["sparse-checkout", "set", "--no-cone", *(f"/{p}" for p in paths)], incoming)
         _git(["checkout", "--quiet", branch], incoming, auth=auth)  # may fetch the blobs it needs
         commit = _git(["rev-parse", "HEAD"], incoming)
-        _check_loadable(incoming)
+        change = _check_loadable(incoming, root if root.is_dir() else None, revision.accept_losses, commit)
         _swap(incoming, root)
-        return "cloned", branch, commit
+        return "cloned", branch, commit, change
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
 
@@ -172,15 +194,23 @@ def _require_paths(checkout: Path, rev: str, paths, branch: str) -> None:
             raise SyncError(f"--path {path} does not exist on branch {branch} of the repository")
 
 
-def _check_loadable(folder: Path) -> None:
-    from bot.retrieval.loader import load_knowledge
+def _check_loadable(incoming: Path, live: Path | None, accept_losses: bool, commit: str) -> KnowledgeChange:
+    """The revision's change against the live checkout; SyncError when it must not be swapped in."""
+    from bot.retrieval.index import build_index
 
+    change, knowledge = compare_checkouts(live, incoming)
+    if not change.documents:
+        raise SyncError("the new checkout holds no usable knowledge (check --path)")
+    if change.lost and not accept_losses:
+        files = "; ".join(f"{s.path} ({s.reason})" for s in change.lost[:3])
+        more = f" and {len(change.lost) - 3} more" if len(change.lost) > 3 else ""
+        raise SyncError(f"revision {commit[:12]} skips {len(change.lost)} file(s) the live checkout loads: "
+                        f"{files}{more}; nothing changed (sync --accept-losses takes it anyway)")
     try:
-        knowledge = load_knowledge([folder])
-    except UserError:
-        raise SyncError("the new checkout holds no usable knowledge (check --path)") from None
-    if not knowledge.documents:
-        raise SyncError("the new checkout holds no knowledge files (check --path)")
+        build_index(knowledge)  # what the bots will do with it next: it must not fail there
+    except Exception as exc:
+        raise SyncError(f"the new checkout's knowledge cannot be indexed ({type(exc).__name__}: {exc})") from None
+    return change
 
 
 def _checkout_state(root: Path) -> tuple[str, str, str] | None:

@@ -5,33 +5,57 @@ import re
 
 from bot.retrieval.documents import ARTICLE, Document, LoadedDocument, Section, Utterance
 from bot.retrieval.text import clean_inline, clean_markdown
-from bot.retrieval.values import as_iso_date, as_strings, as_text
+from bot.retrieval.values import MAX_LABEL_CHARS, MAX_TEXT_CHARS, Fields, iso_date, text, web_url
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# The closing #s are stripped in code: `(.*?)\s*#*\s*$` backtracks cubically on a long line.
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _URL_KEYS = ("url", "link", "canonical_url", "source", "permalink")
 
 
-def load_article(doc_id: str, path: str, front: dict, body: str) -> LoadedDocument:
-    title_heading, sections = _sections(body)
-    url = next((as_text(front.get(k)) for k in _URL_KEYS if as_text(front.get(k)).startswith("http")), None)
+def load_article(doc_id: str, path: str, fields: Fields, body: str) -> LoadedDocument:
+    title_heading, sections = _sections(body, fields)
     document = Document(
         doc_id=doc_id,
         kind=ARTICLE,
-        title=clean_inline(as_text(front.get("title"))) or title_heading or doc_id,
+        title=clean_inline(fields.get("title")) or title_heading or doc_id,
         path=path,
-        short=clean_inline(as_text(front.get("subtitle"))),
-        url=url,
-        released=as_iso_date(front.get("datepublished")) or as_iso_date(front.get("date")),
-        description=clean_inline(as_text(front.get("description"))),
-        topics=tuple(as_strings(front.get("tags"))),
+        short=clean_inline(fields.get("subtitle")),
+        url=_source_link(fields),
+        released=fields.get("datepublished", iso_date) or fields.get("date", iso_date),
+        description=clean_inline(fields.get("description", text, MAX_TEXT_CHARS)),
+        topics=tuple(fields.texts("tags")),
         guests=(),
     )
     return LoadedDocument(document, sections)
 
 
-def _sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
+def _source_link(fields: Fields) -> str | None:
+    """The first link among the keys archives use for it; other text there is no link."""
+    for key in _URL_KEYS:
+        value = fields.data.get(key)
+        if isinstance(value, str) and value.strip().startswith("http"):
+            link = fields.get(key, web_url)
+            if link:
+                return link
+    return None
+
+
+def _heading(line: str, fields: Fields) -> str | None:
+    """The text of a Markdown heading line (closing #s dropped), "" for an empty one,
+    None when the line is no heading."""
+    match = _HEADING.match(line)
+    if not match:
+        return None
+    heading = clean_markdown(match.group(2).rstrip().rstrip("#").rstrip())
+    if len(heading) > MAX_LABEL_CHARS:
+        fields.note("heading", f"longer than {MAX_LABEL_CHARS} characters ({len(heading)})")
+        return ""
+    return heading
+
+
+def _sections(body: str, fields: Fields) -> tuple[str | None, tuple[Section, ...]]:
     """Returns the first heading (a title for files without front matter) and sections."""
     sections: list[Section] = []
     first_heading: str | None = None
@@ -41,9 +65,9 @@ def _sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
     in_code = False
 
     def end_block() -> None:
-        text = clean_markdown(" ".join(block))
-        if text:
-            paragraphs.append(text)
+        paragraph = clean_markdown(" ".join(block))
+        if paragraph:
+            paragraphs.append(paragraph)
         block.clear()
 
     def end_section() -> None:
@@ -57,10 +81,10 @@ def _sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
             in_code = not in_code
             end_block()
             continue
-        heading = None if in_code else _HEADING.match(line)
-        if heading:
+        heading = None if in_code else _heading(line, fields)
+        if heading is not None:
             end_section()
-            header = clean_markdown(heading.group(2)) or None
+            header = heading or None
             first_heading = first_heading or header
         elif not line.strip() or _BULLET.match(line):
             end_block()

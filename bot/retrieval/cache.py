@@ -12,6 +12,8 @@ import hashlib
 import io
 import json
 import logging
+import os
+import stat
 import time
 import zipfile
 from pathlib import Path
@@ -20,8 +22,9 @@ import numpy as np
 
 from bot.atomic_file import write_atomically
 from bot.retrieval.bm25 import SparseBM25
-from bot.retrieval.documents import EXTENSIONS, SkippedFile, document_from_dict, document_to_dict
+from bot.retrieval.documents import SkippedFile, document_from_dict, document_to_dict
 from bot.retrieval.index import SearchIndex
+from bot.retrieval.knowledge_files import UnreadableFile, read_inside, scan_folder
 from bot.retrieval.passage_table import PassageTable
 from bot.retrieval.phrases import TermSequences
 
@@ -38,39 +41,49 @@ class FileDigests:
     """Content digests of files, re-read only when a file's size or mtime changed.
 
     A running bot checks its knowledge for changes every few seconds; hashing tens of MB
-    each time would be wasted work, while a changed file always changes its mtime."""
+    each time would be wasted work, while a changed file always changes its mtime. Files
+    are read as the loader reads them (knowledge_files.read_inside): a file that must not
+    or cannot be read gets a digest of why, so it can't fail the whole fingerprint; only
+    a file that vanished mid-walk raises (FileNotFoundError: the knowledge is changing)."""
 
     def __init__(self) -> None:
         self._known: dict[Path, tuple[int, int, bytes]] = {}
 
-    def digest(self, path: Path) -> bytes:
-        stat = path.stat()
+    def digest(self, path: Path, root: str) -> bytes:
+        info = os.stat(path, follow_symlinks=False)
         known = self._known.get(path)
         # A file modified in the last seconds may change again within the same mtime tick
         # ("racy git"): only older files are trusted by their size and mtime.
-        settled = time.time_ns() - stat.st_mtime_ns > RACY_NANOSECONDS
-        if known and settled and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        settled = time.time_ns() - info.st_mtime_ns > RACY_NANOSECONDS
+        if known and settled and stat.S_ISREG(info.st_mode) and known[:2] == (info.st_size, info.st_mtime_ns):
             return known[2]
-        digest = hashlib.sha256(path.read_bytes()).digest()
-        self._known[path] = (stat.st_size, stat.st_mtime_ns, digest)
+        try:
+            digest = hashlib.sha256(read_inside(path, root)).digest()
+        except FileNotFoundError:
+            raise
+        except (UnreadableFile, OSError) as exc:  # not remembered: a chmod leaves the mtime as it was
+            return hashlib.sha256(f"unreadable: {exc}".encode(errors="replace")).digest()
+        self._known[path] = (info.st_size, info.st_mtime_ns, digest)
         return digest
 
 
 def knowledge_fingerprint(folders: list[Path], digests: FileDigests | None = None) -> str:
-    """A digest of every knowledge file's path and content, and of this package's code."""
+    """A digest of every knowledge file's path and content (the files the loader would
+    read, and what it refuses to), and of this package's code."""
     digests = digests or FileDigests()
     digest = hashlib.sha256(f"{MAGIC}/{FORMAT}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(digests.digest(source))
+    package = Path(__file__).parent
+    for source in sorted(package.glob("*.py")):
+        digest.update(digests.digest(source, os.path.realpath(package)))
     for folder in folders:
-        digest.update(str(folder.resolve()).encode() + b"\0")
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder)
-            if any(part.startswith(".") for part in relative.parts):
-                continue  # .git and other hidden folders are not knowledge (the loader agrees)
-            if path.suffix.lower() in EXTENSIONS and path.is_file():
-                digest.update(str(relative).encode() + b"\0")
-                digest.update(digests.digest(path))
+        digest.update(os.fsencode(folder.resolve()) + b"\0")
+        if not folder.is_dir():
+            continue  # loading reports the missing folder
+        scan = scan_folder(folder)
+        for file in scan.files:
+            digest.update(file.relative.encode() + b"\0" + digests.digest(file.path, file.root))
+        for refused in scan.refused:
+            digest.update(os.fsencode(refused.path) + b"\0" + refused.reason.encode() + b"\0")
     return digest.hexdigest()
 
 

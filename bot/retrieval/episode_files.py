@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from bot.retrieval.documents import EPISODE, Chapter, Document, LoadedDocument, Section, Utterance
 from bot.retrieval.text import clean_inline
-from bot.retrieval.values import as_duration, as_int, as_iso_date, as_strings, as_text
+from bot.retrieval.values import (MAX_NUMBER, MAX_SECONDS, MAX_TEXT_CHARS, NO_LIMIT, Fields, duration,
+                                  iso_date, link_id, text, web_url, whole_number)
 
 
 def is_episode(front: dict) -> bool:
@@ -21,82 +22,87 @@ def is_episode(front: dict) -> bool:
     )
 
 
-def load_episode(doc_id: str, path: str, front: dict, people: dict[str, str]) -> LoadedDocument:
-    sections = _sections(front.get("transcript") or [])
-    ids = front.get("ids") if isinstance(front.get("ids"), dict) else {}
-    youtube_id = as_text(ids.get("youtube")) or None
-    links = front.get("links") if isinstance(front.get("links"), dict) else {}
+def load_episode(doc_id: str, path: str, fields: Fields, people: dict[str, str]) -> LoadedDocument:
+    sections = _sections(fields)
+    speakers = tuple(fields.at_most("transcript.who", list(
+        dict.fromkeys(u.who for s in sections for u in s.utterances if u.who))))
+    short = fields.get("short")
     document = Document(
         doc_id=doc_id,
         kind=EPISODE,
-        title=as_text(front.get("title")) or as_text(front.get("short")) or doc_id,
+        title=fields.get("title") or short or doc_id,
         path=path,
-        short=as_text(front.get("short")),
-        season=as_int(front.get("season")),
-        episode=as_int(front.get("episode")),
-        guests=tuple(people.get(g) or _speaker_named_like(g, sections) or g for g in as_strings(front.get("guests"))),
-        youtube_id=youtube_id,
-        url=as_text(links.get("youtube")) or None,
-        released=as_iso_date(front.get("dateadded")) or as_iso_date(front.get("date")),
-        description=clean_inline(as_text(front.get("description")) or as_text(front.get("intro"))),
-        topics=tuple(as_strings(front.get("topics"))),
-        chapters=_chapters(sections, front.get("quotableClips")),
-        speakers=tuple(dict.fromkeys(u.who for s in sections for u in s.utterances if u.who)),
-        duration=as_duration(front.get("duration")),
+        short=short,
+        season=fields.get("season", whole_number, MAX_NUMBER),
+        episode=fields.get("episode", whole_number, MAX_NUMBER),
+        guests=tuple(people.get(g) or _speaker_named_like(g, speakers) or g for g in fields.texts("guests")),
+        youtube_id=fields.mapping("ids").get("youtube", link_id),
+        url=fields.mapping("links").get("youtube", web_url),
+        released=fields.get("dateadded", iso_date) or fields.get("date", iso_date),
+        description=clean_inline(fields.get("description", text, MAX_TEXT_CHARS)
+                                 or fields.get("intro", text, MAX_TEXT_CHARS)),
+        topics=tuple(fields.texts("topics")),
+        chapters=_chapters(sections, fields),
+        speakers=speakers,
+        duration=fields.get("duration", duration),
     )
     return LoadedDocument(document, sections)
 
 
-def _sections(items: list) -> tuple[Section, ...]:
+def _sections(fields: Fields) -> tuple[Section, ...]:
     sections: list[Section] = []
     header: str | None = None
     current: list[Utterance] = []
     explicit: list[bool] = []  # whether current[i] had its own sec and who
     last_sec = 0
-    for item in items:
-        if not isinstance(item, dict):
+    for value in fields.items("transcript"):
+        if not isinstance(value, dict):
+            fields.note("transcript", "an entry that is not a mapping")
             continue
-        if "header" in item and "line" not in item:
+        item = fields.item(value, "transcript")
+        if "header" in value and "line" not in value:
             if current:
                 sections.append(Section(header, tuple(current)))
-            header, current, explicit = clean_inline(as_text(item["header"])) or None, [], []
+            header, current, explicit = clean_inline(item.get("header")) or None, [], []
             continue
-        text = clean_inline(as_text(item.get("line")))
-        if not text:
+        line = clean_inline(item.get("line", text, NO_LIMIT))
+        if not line:
             continue
-        sec = as_int(item.get("sec"))
-        who = as_text(item.get("who")).rstrip(":").strip() or None  # some files write "Theo:"
+        sec = item.get("sec", whole_number, MAX_SECONDS)
+        who = item.get("who").rstrip(":").strip() or None  # some files write "Theo:"
         full = sec is not None and who is not None
         sec = last_sec if sec is None else sec
         last_sec = sec
-        if current and current[-1].text == text:
+        if current and current[-1].text == line:
             if full and not explicit[-1]:
-                current[-1], explicit[-1] = Utterance(text, sec, who), True
+                current[-1], explicit[-1] = Utterance(line, sec, who), True
             continue
-        current.append(Utterance(text, sec, who))
+        current.append(Utterance(line, sec, who))
         explicit.append(full)
     if current:
         sections.append(Section(header, tuple(current)))
     return tuple(sections)
 
 
-def _speaker_named_like(guest_id: str, sections: tuple[Section, ...]) -> str | None:
+def _speaker_named_like(guest_id: str, speakers: tuple[str, ...]) -> str | None:
     """Without a `_people` entry, the transcript's name for the guest ("Sara" for the id
     "saraelateif") reads better than the id."""
     wanted = guest_id.lower()
-    for who in dict.fromkeys(u.who for s in sections for u in s.utterances if u.who):
+    for who in speakers:
         name = who.lower().replace(" ", "")
         if len(name) >= 3 and wanted.startswith(name):
             return who
     return None
 
 
-def _chapters(sections: tuple[Section, ...], clips) -> tuple[Chapter, ...]:
+def _chapters(sections: tuple[Section, ...], fields: Fields) -> tuple[Chapter, ...]:
     chapters = [Chapter(s.header, s.utterances[0].sec) for s in sections if s.header]
-    if chapters or not isinstance(clips, list):
+    if chapters or not isinstance(fields.data.get("quotableClips"), list):
         return tuple(chapters)
-    return tuple(
-        Chapter(clean_inline(as_text(c.get("name"))), as_int(c.get("startOffset")))
-        for c in clips
-        if isinstance(c, dict) and as_text(c.get("name"))
-    )
+    found = []
+    for value in fields.items("quotableClips"):
+        clip = fields.item(value, "quotableClips")
+        name = clean_inline(clip.get("name"))
+        if name:
+            found.append(Chapter(name, clip.get("startOffset", whole_number, MAX_SECONDS)))
+    return tuple(found)

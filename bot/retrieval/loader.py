@@ -1,7 +1,9 @@
 """Find knowledge files in folders and load each into a LoadedDocument.
 
 What can be loaded is; what can't is skipped with one warning naming the file and the
-reason. Only a knowledge set with nothing loadable at all is an error.
+reason, whatever went wrong inside it: one file never stops the rest from loading. Only a
+knowledge set with nothing loadable at all is an error. Which files are knowledge, and
+how they are read, is knowledge_files.py's rule.
 """
 from __future__ import annotations
 
@@ -11,15 +13,17 @@ from pathlib import Path
 
 from bot.errors import UserError
 from bot.retrieval.articles import load_article
-from bot.retrieval.documents import EXTENSIONS, LoadedDocument, SkippedFile
+from bot.retrieval.documents import LoadedDocument, SkippedFile
 from bot.retrieval.episode_files import is_episode, load_episode
 from bot.retrieval.frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
-from bot.retrieval.people import PEOPLE_FOLDER, load_people
-from bot.retrieval.values import as_text
+from bot.retrieval.knowledge_files import (KnowledgeFile, UnreadableFile, document_id, scan_folder,
+                                           scan_folders)
+from bot.retrieval.people import load_people
+from bot.retrieval.values import BadValue, Fields, text
+
+__all__ = ["Knowledge", "collect_knowledge", "document_id", "knowledge_files", "load_file", "load_knowledge"]
 
 log = logging.getLogger(__name__)
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -30,48 +34,36 @@ class Knowledge:
 
 def knowledge_files(folders: list[Path]) -> list[Path]:
     """Every knowledge file under the folders, in a stable order; people files excluded."""
-    files: list[Path] = []
-    for folder in folders:
-        if not folder.is_dir():
-            raise UserError(f"knowledge folder not found: {folder}")
-        for path in sorted(folder.rglob("*")):
-            relative = path.relative_to(folder).parts
-            if any(p.startswith(".") or p == PEOPLE_FOLDER for p in relative[:-1]):
-                continue
-            if path.name.startswith(".") or path.suffix.lower() not in EXTENSIONS:
-                continue
-            if path.is_file():
-                files.append(path)
-    return files
-
-
-def document_id(path: Path) -> str:
-    """The file name without its extension(s): `slug.md.md` is still `slug`."""
-    name = path.name
-    while Path(name).suffix.lower() in EXTENSIONS:
-        name = name[: -len(Path(name).suffix)]
-    return name or path.name
+    return [f.path for f in _document_files([scan_folder(folder) for folder in folders])]
 
 
 def load_knowledge(folders: list[Path]) -> Knowledge:
-    files = knowledge_files(folders)
-    people = load_people(folders)
+    knowledge = collect_knowledge(folders)
+    if not knowledge.documents:
+        where = ", ".join(str(f) for f in folders)
+        raise UserError(f"no loadable knowledge document in {where}")
+    return knowledge
+
+
+def collect_knowledge(folders: list[Path]) -> Knowledge:
+    """Every document that loads and every file skipped, even when nothing loads."""
+    scans = scan_folders(folders)
+    people = load_people(scans)
     documents: list[LoadedDocument] = []
-    skipped: list[SkippedFile] = []
+    skipped = [_skip(refused.path, refused.reason) for scan in scans for refused in scan.refused]
     seen: dict[str, Path] = {}
-    for path in files:
-        doc_id = document_id(path)
+    for file in _document_files(scans):
+        doc_id = document_id(file.path)
         try:
             if doc_id in seen:
                 raise _Skip(f"same document id as {seen[doc_id]}")
-            documents.append(load_file(path, doc_id, people))
-            seen[doc_id] = path
+            documents.append(load_file(file, doc_id, people))
+            seen[doc_id] = file.path
         except _Skip as skip:
-            log.warning("skipped %s: %s", path, skip)
-            skipped.append(SkippedFile(str(path), str(skip)))
-    if not documents:
-        where = ", ".join(str(f) for f in folders)
-        raise UserError(f"no loadable knowledge document in {where}")
+            skipped.append(_skip(str(file.path), str(skip)))
+        except Exception as exc:  # a case nobody foresaw costs this one file, not the archive
+            log.debug("loading %s failed", file.path, exc_info=True)
+            skipped.append(_skip(str(file.path), f"could not be loaded ({type(exc).__name__}: {exc})"[:300]))
     return Knowledge(tuple(documents), tuple(skipped))
 
 
@@ -79,9 +71,18 @@ class _Skip(Exception):
     """A file that can't be loaded; the message is the reason."""
 
 
-def load_file(path: Path, doc_id: str, people: dict[str, str]) -> LoadedDocument:
-    text = _read_text(path)
-    yaml_text, body = split_front_matter(text)
+def _skip(path: str, reason: str) -> SkippedFile:
+    log.warning("skipped %s: %s", path, reason)
+    return SkippedFile(path, reason)
+
+
+def _document_files(scans) -> list[KnowledgeFile]:
+    return [f for scan in scans for f in scan.files if not f.person]
+
+
+def load_file(file: KnowledgeFile, doc_id: str, people: dict[str, str]) -> LoadedDocument:
+    source = _read_text(file)
+    yaml_text, body = split_front_matter(source)
     front: dict = {}
     if yaml_text is not None:
         if is_template(yaml_text):
@@ -90,21 +91,30 @@ def load_file(path: Path, doc_id: str, people: dict[str, str]) -> LoadedDocument
             front = parse_front_matter(yaml_text)
         except FrontMatterError as exc:
             raise _Skip(str(exc)) from None
+    fields = Fields(front)
     if is_episode(front):
-        loaded = load_episode(doc_id, str(path), front, people)
+        loaded = load_episode(doc_id, str(file.path), fields, people)
     else:
-        loaded = load_article(doc_id, str(path), front, body)
-    if not loaded.sections and not (is_episode(front) and as_text(front.get("title"))):
+        loaded = load_article(doc_id, str(file.path), fields, body)
+    if not loaded.sections and not (is_episode(front) and _has_title(front)):
         raise _Skip("no text to answer from")
+    if fields.dropped():
+        log.warning("%s: dropped %s", file.path, "; ".join(fields.dropped()[:10]))
     return loaded
 
 
-def _read_text(path: Path) -> str:
+def _has_title(front: dict) -> bool:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _Skip(f"too large ({size // 1024 // 1024} MB)")
-        data = path.read_bytes()
+        return bool(text(front.get("title")))
+    except BadValue:
+        return False
+
+
+def _read_text(file: KnowledgeFile) -> str:
+    try:
+        data = file.read_bytes()
+    except UnreadableFile as exc:
+        raise _Skip(str(exc)) from None
     except OSError as exc:
         raise _Skip(f"unreadable: {exc.strerror or exc}") from None
     if not data.strip():

@@ -2,33 +2,32 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from bot.retrieval.frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
-from bot.retrieval.values import as_text
+from bot.retrieval.knowledge_files import FolderScan, KnowledgeFile, UnreadableFile, document_id
+from bot.retrieval.values import BadValue, text
 
 log = logging.getLogger(__name__)
 
-PEOPLE_FOLDER = "_people"
 
-
-def load_people(folders: list[Path]) -> dict[str, str]:
+def load_people(scans: list[FolderScan]) -> dict[str, str]:
+    """Guest id -> name, from the person files the scans found (read like any knowledge file)."""
     names: dict[str, str] = {}
-    for folder in folders:
-        for people_dir in sorted(p for p in folder.rglob(PEOPLE_FOLDER) if p.is_dir()):
-            for path in sorted(people_dir.glob("*.md")):
-                name = _person_name(path)
-                if name:
-                    names.setdefault(path.stem, name)
+    for file in (f for scan in scans for f in scan.files if f.person):
+        name = _person_name(file)
+        if name:
+            names.setdefault(document_id(file.path), name)
     return names
 
 
-def _person_name(path: Path) -> str | None:
+def _person_name(file: KnowledgeFile) -> str | None:
     try:
-        yaml_text, _ = split_front_matter(path.read_text(encoding="utf-8"))
+        yaml_text, _ = split_front_matter(file.read_bytes().decode("utf-8-sig"))
         if yaml_text is None or is_template(yaml_text):
             return None
-        return as_text(parse_front_matter(yaml_text).get("title")) or None
-    except (OSError, UnicodeDecodeError, FrontMatterError) as exc:
-        log.debug("no guest name from %s: %s", path, exc)
-        return None
+        return text(parse_front_matter(yaml_text).get("title")) or None
+    except (OSError, UnreadableFile, UnicodeDecodeError, FrontMatterError, BadValue) as exc:
+        log.debug("no guest name from %s: %s", file.path, exc)  # templates are expected here
+    except Exception as exc:  # a case nobody foresaw costs this one name, not the archive
+        log.warning("no guest name from %s: %s: %s", file.path, type(exc).__name__, exc)
+    return None

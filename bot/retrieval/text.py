@@ -4,10 +4,12 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"<[^>]+>")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_KRAMDOWN_ATTR = re.compile(r"\{:[^}]*\}")
+# No inner run may cross the next opening bracket: with `<[^>]+>`, text such as "<<<<..."
+# made every '<' scan to the end of the paragraph (quadratic: minutes for 100 kB).
+_TAG = re.compile(r"<[^<>]+>")
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^)\[\]]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\[\]]*\)")
+_KRAMDOWN_ATTR = re.compile(r"\{:[^{}]*\}")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
 
 

@@ -1,54 +1,193 @@
-"""Lenient readers for front-matter values, which real archives fill inconsistently."""
+"""Readers for front-matter values, which real archives fill inconsistently and an
+attacker fills with whatever breaks things (`season: .inf`, `sec: 1e300`, a dict where a
+name belongs, a 5 MB title).
+
+Each reader returns a clean value, an empty one when the value is absent, or raises
+BadValue when it is there but unusable. Every value a Document keeps is bounded here, so
+nothing further down (numpy int32 columns, SQLite, the cache's JSON, chat messages) can
+overflow or choke on it. `Fields` reads one file's front matter: a field that can't be
+used is dropped and noted, and the loader warns once per file with the notes.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
-_ISO_DURATION = re.compile(r"^P(?:T)?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$", re.I)
+MAX_NUMBER = 2**31 - 1        # season and episode numbers: fits every integer column
+MAX_SECONDS = 100 * 3600      # a transcript second or a duration; longer is a typo, not a talk
+MAX_LABEL_CHARS = 2000        # titles, names, headers, topics (the archive's longest: 867)
+MAX_TEXT_CHARS = 20_000       # descriptions (the archive's longest: 1954)
+MAX_ITEMS = 100               # guests, topics, speakers per document (the archive's most: 9)
+NO_LIMIT = 2**62              # transcript lines: bounded by the file's size (frontmatter.py)
+_ISO_DURATION = re.compile(r"^P(?:T)?(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})S)?$", re.I)
+_LINK_ID = re.compile(r"^[A-Za-z0-9_.~&=%-]{1,64}$")  # a video id, as it goes into ?v=
+_WEB_URL = re.compile(r"^https?://[^\s<>|\"'`\\^{}]{1,2000}$")
 
 
-def as_text(value) -> str:
-    if value is None or isinstance(value, (dict, list)):
+class BadValue(ValueError):
+    """A value that is present but can't be used; the message says why."""
+
+
+def text(value, limit: int = MAX_LABEL_CHARS) -> str:
+    """A one-line-or-more string; numbers and dates count as text, yes/no does not."""
+    if value is None:
         return ""
-    return str(value).strip()
+    if isinstance(value, str):
+        result = value.strip()
+    elif isinstance(value, bool):
+        raise BadValue(f"a yes/no value, not text ({value})")
+    elif isinstance(value, (int, float, dt.date)) and not _non_finite(value):
+        result = _str_of_scalar(value)
+    else:
+        raise BadValue(f"{_kind(value)}, not text")
+    if len(result) > limit:
+        raise BadValue(f"longer than {limit} characters ({len(result)})")
+    return result
 
 
-def as_int(value) -> int | None:
-    if isinstance(value, bool):
+def whole_number(value, maximum: int) -> int | None:
+    """A whole number from 0 to `maximum` (a float is cut to its whole part)."""
+    if value is None or value == "":
         return None
-    if isinstance(value, (int, float)):
-        return int(value) if value >= 0 else None
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
+    number = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not _non_finite(value):
+        number = int(value)
+    elif isinstance(value, str) and len(value) <= 20:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            pass
+    if number is None or not 0 <= number <= maximum:
+        raise BadValue(f"not a whole number from 0 to {maximum}: {_show(value)}")
+    return number
+
+
+def iso_date(value) -> str | None:
+    if value is None or value == "":
         return None
-    return number if number >= 0 else None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+        except ValueError:
+            pass
+    raise BadValue(f"not a date: {_show(value)}")
 
 
-def as_strings(value) -> list[str]:
-    if isinstance(value, list):
-        return [as_text(v) for v in value if as_text(v)]
-    return [as_text(value)] if as_text(value) else []
-
-
-def as_iso_date(value) -> str | None:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = as_text(value)
-    try:
-        return dt.date.fromisoformat(text[:10]).isoformat() if text else None
-    except ValueError:
-        return None
-
-
-def as_duration(value) -> int | None:
+def duration(value) -> int | None:
     """Seconds from an ISO 8601 duration such as PT00H59M34S (or a plain number)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value) if value > 0 else None
-    match = _ISO_DURATION.match(as_text(value))
-    if not match or not any(match.groups()):
+    if value is None or value == "":
         return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = whole_number(value, MAX_SECONDS)
+        return seconds or None
+    match = _ISO_DURATION.match(value.strip()) if isinstance(value, str) else None
+    if not match or not any(match.groups()):
+        raise BadValue(f"not a duration like PT1H2M3S: {_show(value)}")
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
+    total = hours * 3600 + minutes * 60 + seconds
+    if total > MAX_SECONDS:
+        raise BadValue(f"longer than {MAX_SECONDS // 3600} hours: {_show(value)}")
+    return total or None
+
+
+def link_id(value) -> str | None:
+    """An id that goes into a link (`watch?v=ID`): nothing that could change the link."""
+    found = text(value)
+    if found and not _LINK_ID.match(found):
+        raise BadValue(f"not a video id: {_show(value)}")
+    return found or None
+
+
+def web_url(value) -> str | None:
+    found = text(value, limit=2000)
+    if found and not _WEB_URL.match(found):
+        raise BadValue(f"not an http(s) link: {_show(value)}")
+    return found or None
+
+
+class Fields:
+    """One file's front matter (or one transcript item), read field by field: a field
+    that can't be used reads as empty and is noted once, with how often it happened."""
+
+    def __init__(self, data, where: str = "", notes: dict | None = None) -> None:
+        self.data = data if isinstance(data, dict) else {}
+        self._where = where
+        self._notes: dict[str, list] = {} if notes is None else notes
+
+    def get(self, key: str, read=text, *args):
+        try:
+            return read(self.data.get(key), *args)
+        except BadValue as bad:
+            self.note(key, str(bad))
+            return read(None, *args)
+
+    def texts(self, key: str, limit: int = MAX_LABEL_CHARS) -> list[str]:
+        """A list of texts (or one text); bad items dropped, at most MAX_ITEMS kept."""
+        value = self.data.get(key)
+        if isinstance(value, dict):
+            self.note(key, "a mapping, not a list")
+            return []
+        found = []
+        for item in value if isinstance(value, list) else [value]:
+            try:
+                item_text = text(item, limit)
+            except BadValue as bad:
+                self.note(key, str(bad))
+                continue
+            if item_text:
+                found.append(item_text)
+        return self.at_most(key, found)
+
+    def at_most(self, key: str, items: list) -> list:
+        if len(items) > MAX_ITEMS:
+            self.note(key, f"more than {MAX_ITEMS} items ({len(items)}); the first {MAX_ITEMS} kept")
+        return items[:MAX_ITEMS]
+
+    def mapping(self, key: str) -> "Fields":
+        return Fields(self.list_or_map(key, dict), f"{self._where}{key}.", self._notes)
+
+    def items(self, key: str) -> list:
+        return self.list_or_map(key, list)
+
+    def list_or_map(self, key: str, kind: type):
+        value = self.data.get(key)
+        if value is not None and not isinstance(value, kind):
+            self.note(key, f"{_kind(value)}, not {'a list' if kind is list else 'a mapping'}")
+        return value if isinstance(value, kind) else kind()
+
+    def item(self, value, where: str) -> "Fields":
+        """One entry of a list field (a transcript line), noted under the list's name."""
+        return Fields(value, f"{self._where}{where}.", self._notes)
+
+    def note(self, key: str, why: str) -> None:
+        seen = self._notes.setdefault(f"{self._where}{key}", [0, why])
+        seen[0] += 1
+
+    def dropped(self) -> list[str]:
+        """'season (not a whole number ...)', 'transcript.sec ×3 (...)': what was dropped."""
+        return [f"{key}{f' ×{count}' if count > 1 else ''} ({why})"
+                for key, (count, why) in self._notes.items()]
+
+
+def _str_of_scalar(value) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an int of more than 4300 digits
+        raise BadValue("a number too long to show") from None
+
+
+def _non_finite(value) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def _kind(value) -> str:
+    kinds = {dict: "a mapping", list: "a list", bytes: "binary data", set: "a set"}
+    return next((name for t, name in kinds.items() if isinstance(value, t)), type(value).__name__)
+
+
+def _show(value) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."

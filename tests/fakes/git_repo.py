@@ -16,6 +16,12 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def checkout_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a checkout but its .git, by path: to tell that a sync changed nothing."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(folder).parts}
+
+
 class ArchiveRepo:
     """`_podcast/` episodes, `_people/` guests, `_posts/` articles, plus noise outside them."""
 

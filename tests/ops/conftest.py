@@ -11,3 +11,9 @@ def _restore_root_logging():
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """The bot's data folder (archives, record, cache) for one test."""
+    return tmp_path / "data"

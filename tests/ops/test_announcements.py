@@ -37,11 +37,6 @@ class Recorder:
         self.replies.append(reply)
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    return tmp_path / "data"
-
-
 async def test_a_fresh_install_records_the_newest_without_posting(data_dir):
     slack = Recorder()
     announcer = open_announcer(data_dir, {"slack": slack})

@@ -12,7 +12,7 @@ from bot.retrieval.search import Searcher
 from bot.retrieval.cached_index import open_index
 from bot.ops.sync import SyncError, clean_path, name_from_url, sync_archive
 
-from tests.fakes.git_repo import ArchiveRepo, git
+from tests.fakes.git_repo import ArchiveRepo, checkout_files as snapshot, git
 
 PATHS = ("_podcast", "_people")
 
@@ -23,16 +23,6 @@ def origin(tmp_path):
     repo.add_episode("volunteering-in-ai", 17, 7, ["Volunteering with Omdena helped my career a lot."])
     repo.commit("first episode")
     return repo
-
-
-@pytest.fixture
-def data_dir(tmp_path):
-    return tmp_path / "data"
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(folder).parts}
 
 
 def test_first_sync_clones_only_the_paths_and_joins_the_knowledge(origin, data_dir, tmp_path):
@@ -186,9 +176,9 @@ def test_an_update_is_verified_beside_the_live_checkout_which_changes_only_by_re
     before, checked = snapshot(root), []
     real_check = bot.ops.sync._check_loadable
 
-    def check(folder):  # a reload at this moment must still see the old tree, whole
+    def check(folder, *args):  # a reload at this moment must still see the old tree, whole
         checked.append((folder, snapshot(root)))
-        real_check(folder)
+        return real_check(folder, *args)
 
     monkeypatch.setattr(bot.ops.sync, "_check_loadable", check)
     origin.add_episode("mlops-zoomcamp", 17, 8, ["Kubeflow pipelines for beginners."])
