@@ -89,6 +89,16 @@ class PersonCard:
     role: str                     # "guest" or "host"
     episodes: tuple[EpisodeCard, ...]  # newest first, at most a few
     episode_count: int            # all of them
+    hosted: int = 0               # episodes they host, when they also host
+
+    @property
+    def episodes_heading(self) -> str:
+        """"Guest of 4 episodes (host of 178)", "Host of 178 episodes; the newest"."""
+        def count(n: int) -> str:
+            return f"{n} episode{'s' if n != 1 else ''}"
+        if self.role == "host":
+            return f"Host of {count(self.episode_count)}; the newest"
+        return f"Guest of {count(self.episode_count)}" + (f" (host of {self.hosted})" if self.hosted else "")
 
 
 @dataclass(frozen=True)

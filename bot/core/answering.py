@@ -9,7 +9,7 @@ episodes or people. Nothing here writes anything: `ask.py` logs and renders.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.intents import COUNT, EPISODE, EPISODES_ABOUT, LATEST, PERSON, QUOTE, Route, route
@@ -34,6 +34,7 @@ class Previous:
     question: str
     doc_id: str | None
     asked_at: datetime
+    quote: str = ""  # what it quoted: a follow-up's reply never repeats it
 
 
 @dataclass(frozen=True)
@@ -75,23 +76,42 @@ def _quote(searcher, question: str, k: int, asked: Route, previous: Previous | N
     offered = tuple(episodes_about(searcher, asked.topic, ())[:3]) if asked.offer_cards else ()
     if previous is not None and is_follow_up(question, asked) \
             and (not asked.topic or searcher.knows_words_of(asked.topic)):  # not gibberish
-        combined = f"{question} {question} {previous.question}"  # the new words count double
-        result = _first_confident(searcher, combined, k, {previous.doc_id} if previous.doc_id else None)
-        return Answer(asked, result, offered, follows=previous)
+        return Answer(asked, _follow_up(searcher, question, k, previous), offered, follows=previous)
     named = frozenset(d.doc_id for p in asked.people for d in searcher.catalog.episodes_of(p))
     if named and asked.without_names.strip():
         return Answer(asked, _first_confident(searcher, asked.without_names, k, named, fallback=question), offered)
     return Answer(asked, searcher.search(question, k), offered)
 
 
-def _first_confident(searcher, question: str, k: int, within: set[str] | frozenset[str] | None,
-                     fallback: str | None = None) -> SearchResult:
-    """Inside `within` first; the whole archive when nothing there answers."""
-    if within:
-        inside = searcher.search(question, k, within=frozenset(within))
+def _follow_up(searcher, question: str, k: int, previous: Previous) -> SearchResult:
+    """The follow-up's own words inside the episode it follows (the episode is the
+    context); then its words with the earlier question's, there and in the whole archive.
+    The answer being followed up is never quoted again."""
+    combined = f"{question} {question} {previous.question}"  # the new words count double
+    if previous.doc_id:
+        inside = _without_quote(searcher.search(question, k + 1, within=frozenset({previous.doc_id})), previous.quote)
         if not inside.abstained and inside.hits:
             return inside
-    return searcher.search(fallback or question, k)
+    return _first_confident(searcher, combined, k + 1, {previous.doc_id} if previous.doc_id else None,
+                            skip=previous.quote)
+
+
+def _first_confident(searcher, question: str, k: int, within: set[str] | frozenset[str] | None,
+                     fallback: str | None = None, skip: str = "") -> SearchResult:
+    """Inside `within` first; the whole archive when nothing there answers. A hit quoting
+    `skip` (the answer being followed up) is left out."""
+    if within:
+        inside = _without_quote(searcher.search(question, k, within=frozenset(within)), skip)
+        if not inside.abstained and inside.hits:
+            return inside
+    return _without_quote(searcher.search(fallback or question, k), skip)
+
+
+def _without_quote(result: SearchResult, quote: str) -> SearchResult:
+    if not quote:
+        return result
+    kept = tuple(h for h in result.hits if h.text != quote)
+    return replace(result, hits=kept, abstained=result.abstained or not kept)
 
 
 def is_follow_up(question: str, asked: Route) -> bool:

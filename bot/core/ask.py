@@ -38,7 +38,9 @@ def ask(ctx: Context, inv: Invocation, question: str) -> Reply:
     if kind == EPISODES_ABOUT and found.episodes:
         return _logged(ctx, inv, question, _episodes_reply(found))
     if kind == PERSON:
-        cards = tuple(person_card(p, searcher.catalog.episodes_of(p)) for p in found.people[:MAX_SUGGESTIONS])
+        catalog = searcher.catalog
+        cards = tuple(person_card(p, catalog.episodes_of(p), len(catalog.hosted_by(p)))
+                      for p in found.people[:MAX_SUGGESTIONS])
         return _logged(ctx, inv, question, Reply(kind=PERSON_REPLY, text=people_text(cards), people=cards))
     if kind == COUNT:
         return _logged(ctx, inv, question, Reply(kind=INFO, text=count_text(searcher.catalog)))
@@ -79,7 +81,7 @@ def _previous(ctx: Context, inv: Invocation) -> Previous | None:
     logged = ctx.answers.get(referenced) if referenced else ctx.answers.last_for(inv.user_id, inv.conversation)
     if logged is None or logged.kind == log_kinds.NOT_FOUND or logged.target is None:
         return None
-    return Previous(logged.question, logged.target.doc_id, _parse_time(logged.asked_at))
+    return Previous(logged.question, logged.target.doc_id, _parse_time(logged.asked_at), logged.target.text)
 
 
 def _pinned(ctx: Context, inv: Invocation, question: str, pin: Pin, documents: dict) -> Reply:

@@ -239,8 +239,9 @@ def evaluate(ask: Ask, questions: list[dict], k: int) -> Report:
         outcome = QuestionOutcome(question, found, _first_hit(question, found, k), seconds)
         report.outcomes.append(outcome)
         if found.result is not None and found.result.hits and not found.result.abstained:
-            previous[question.get("id", "")] = Previous(question["question"], found.result.hits[0].document.doc_id,
-                                                        datetime.now(timezone.utc))
+            top = found.result.hits[0]
+            previous[question.get("id", "")] = Previous(question["question"], top.document.doc_id,
+                                                        datetime.now(timezone.utc), top.text)
     return report
 
 

@@ -36,12 +36,12 @@ def episode_card(doc, with_chapters: bool = False) -> EpisodeCard:
 MAX_PERSON_EPISODES = 5
 
 
-def person_card(person, episodes) -> PersonCard:
+def person_card(person, episodes, hosted: int = 0) -> PersonCard:
     """Who someone is, and their episodes newest first (a host's: the newest few)."""
     role = "guest" if any(person.name in d.guests for d in episodes) else "host"
     return PersonCard(name=person.name, description=person.description, role=role,
                       episodes=tuple(episode_card(d) for d in episodes[:MAX_PERSON_EPISODES]),
-                      episode_count=len(episodes))
+                      episode_count=len(episodes), hosted=hosted)
 
 
 def moment_notes(moment: Moment, now: datetime) -> tuple[str, ...]:

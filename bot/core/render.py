@@ -90,10 +90,7 @@ def person_text(card: PersonCard) -> str:
     lines = [card.name]
     if card.description:
         lines.append(textwrap.fill(card.description, width=88))
-    if card.role == "host":
-        lines.append(f"Host of {card.episode_count} episode{'s' if card.episode_count != 1 else ''}; the newest:")
-    else:
-        lines.append(f"Guest of {card.episode_count} episode{'s' if card.episode_count != 1 else ''}:")
+    lines.append(card.episodes_heading + ":")
     lines += [f"  • {card_line(c)}" for c in card.episodes]
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.atomic_file import write_atomically
 from bot.retrieval.bm25 import SparseBM25
-from bot.retrieval.documents import SkippedFile, document_from_dict, document_to_dict
+from bot.retrieval.documents import Person, SkippedFile, document_from_dict, document_to_dict
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.knowledge_files import UnreadableFile, read_inside, scan_folder
 from bot.retrieval.passage_table import PassageTable
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MAGIC = "podcast-answer-bot/index"
 RACY_NANOSECONDS = 2_000_000_000
-FORMAT = 7
+FORMAT = 8
 UTTERANCES = "utterances"  # stored beside the fields, with one row per utterance
 RANKING = "ranking"        # the fields merged with their default weights
 
@@ -98,6 +98,7 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
         "documents": [document_to_dict(d) for d in index.documents.values()],
         "passage_names": index.passages.names,
         "skipped": [[s.path, s.reason] for s in index.skipped],
+        "people": [[p.person_id, p.name, p.description] for p in index.people.values()],
         "spelling_words": list(index.word_counts),
         "fields": {name: {"vocabulary": sorted(bm.vocabulary, key=bm.vocabulary.get), "n_docs": bm.n_docs}
                    for name, bm in _models(index).items()},
@@ -171,7 +172,8 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
     by_id = {d.doc_id: d for d in documents}
     if any(bm.n_docs != len(passages) for bm in fields.values()) or not set(passages.names["doc"]) <= set(by_id):
         raise ValueError("index arrays, passages and documents disagree")
-    return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts,
+    people = {person_id: Person(person_id, name, about) for person_id, name, about in meta["people"]}
+    return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts, people=people,
                        utterances=utterances, ranking=ranking, utterance_terms=utterance_terms)
 
 

@@ -114,11 +114,14 @@ class Catalog:
 
     def episodes_of(self, person: Person) -> list[Document]:
         """Episodes the person was a guest on, newest first; a host's when they were none."""
-        as_guest = [d for d in self.episodes if person.name in d.guests]
-        if as_guest:
-            return as_guest
+        return [d for d in self.episodes if person.name in d.guests] or self.hosted_by(person)
+
+    def hosted_by(self, person: Person) -> list[Document]:
+        """Episodes whose host (a speaker who is not a guest) has this person's first name,
+        when at least a few do: one shared first name is not a host."""
         first = person.name.split()[0] if person.name.split() else person.name
-        return [d for d in self.episodes if first in d.hosts]
+        hosted = [d for d in self.episodes if first in d.hosts and person.name not in d.guests]
+        return hosted if len(hosted) >= 3 else []
 
     # -----------------------------------------------------------------------------------
     def _metadata_model(self) -> SparseBM25:

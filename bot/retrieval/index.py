@@ -89,4 +89,4 @@ def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSetti
     utterances = SparseBM25.build(utterance_rows)
     return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
                        knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS),
-                       TermSequences.build(utterance_rows, utterances.vocabulary))
+                       TermSequences.build(utterance_rows, utterances.vocabulary), dict(knowledge.people))

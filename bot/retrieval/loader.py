@@ -8,7 +8,7 @@ how they are read, is knowledge_files.py's rule.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import UserError
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 class Knowledge:
     documents: tuple[LoadedDocument, ...]
     skipped: tuple[SkippedFile, ...]
+    people: dict = field(default_factory=dict)  # guest id -> Person
 
 
 def knowledge_files(folders: list[Path]) -> list[Path]:
@@ -49,6 +50,7 @@ def collect_knowledge(folders: list[Path]) -> Knowledge:
     """Every document that loads and every file skipped, even when nothing loads."""
     scans = scan_folders(folders)
     people = load_people(scans)
+    names = {person_id: person.name for person_id, person in people.items()}
     documents: list[LoadedDocument] = []
     skipped = [_skip(refused.path, refused.reason) for scan in scans for refused in scan.refused]
     seen: dict[str, Path] = {}
@@ -57,14 +59,14 @@ def collect_knowledge(folders: list[Path]) -> Knowledge:
         try:
             if doc_id in seen:
                 raise _Skip(f"same document id as {seen[doc_id]}")
-            documents.append(load_file(file, doc_id, people))
+            documents.append(load_file(file, doc_id, names))
             seen[doc_id] = file.path
         except _Skip as skip:
             skipped.append(_skip(str(file.path), str(skip)))
         except Exception as exc:  # a case nobody foresaw costs this one file, not the archive
             log.debug("loading %s failed", file.path, exc_info=True)
             skipped.append(_skip(str(file.path), f"could not be loaded ({type(exc).__name__}: {exc})"[:300]))
-    return Knowledge(tuple(documents), tuple(skipped))
+    return Knowledge(tuple(documents), tuple(skipped), people)
 
 
 class _Skip(Exception):

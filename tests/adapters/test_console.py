@@ -145,3 +145,11 @@ def test_python_m_bot_console_reads_a_pipe(tmp_path):
     assert done.stdout.startswith("Pinned #1:")
     assert "Pinned answer (pinned by mo on" in done.stdout and "served 1 time)" in done.stdout
     assert "> " not in done.stdout  # no prompt when reading a pipe
+
+
+def test_rating_after_a_not_found_says_there_is_nothing_to_rate(core):
+    member = Console(core)
+    assert "nothing to rate" in member.say("/unhelpful") and "haven't answered" in member.say("/helpful")
+    member.say("what roles are there for data engineers")
+    member.say("qqqzzz xyzzy plugh")  # the last reply found nothing
+    assert "My last reply quoted no answer, so there is nothing to rate." in member.say("/unhelpful")

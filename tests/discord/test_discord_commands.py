@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.fakes.discord_payloads import MODERATOR_ID, autocomplete, member, slash
+from tests.fakes.discord_payloads import MODERATOR_ID, autocomplete, followup_of, member, slash
 from tests.discord.expectations import best_quote_start
 from tests.fakes.fake_discord import APP_ID, IMPOSTOR_ROLE, MOD_ROLE
 
 from bot.models import ANSWER, ERROR, Invocation, Reply
 
 CALLBACK = r"/interactions/{}/tok-{}/callback"
-FOLLOWUP = r"/webhooks/{}/tok-{}".format(APP_ID, "{}")
 DEFERRED = 5
 EPHEMERAL = 64
 
@@ -19,9 +18,6 @@ EPHEMERAL = 64
 def callback_of(payload: dict) -> str:
     return CALLBACK.format(payload["id"], payload["id"])
 
-
-def followup_of(payload: dict) -> str:
-    return FOLLOWUP.format(payload["id"])
 
 
 def pins_text(core) -> str:
@@ -104,7 +100,7 @@ async def test_an_error_reply_from_the_core_is_private_even_after_a_public_defer
     follow = await fake.wait_for_request("POST", followup_of(event))
     assert follow.body.get("flags") == EPHEMERAL, fake.requests
     # the public "thinking…" message was removed first, so the error is not shown to everyone
-    deleted = fake.find("DELETE", FOLLOWUP.format(event["id"]) + "/messages/@original")
+    deleted = fake.find("DELETE", followup_of(event) + "/messages/@original")
     assert deleted and fake.requests.index(deleted[0]) < fake.requests.index(follow)
 
 

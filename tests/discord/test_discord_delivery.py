@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from tests.fakes.discord_payloads import slash, user_message
+from tests.fakes.discord_payloads import followup_of, slash, user_message
 from tests.fakes.fake_discord import APP_ID, CHANNEL_ID
 
 UNKNOWN_MESSAGE = {"message": "Unknown Message", "code": 10008}
 EPHEMERAL = 64
 
-
-def followup_of(event: dict) -> str:
-    return rf"/webhooks/{APP_ID}/tok-{event['id']}"
 
 
 async def test_a_failed_delete_of_the_thinking_message_still_sends_the_reply(bot, fake, caplog):

@@ -1,20 +1,16 @@
 """"Pin as answer", mentions and feedback buttons, end to end against the fake Discord."""
 from __future__ import annotations
 
-from tests.fakes.discord_payloads import (MODERATOR_ID, bot_answer, button, member, message_command, modal_submit,
+from tests.fakes.discord_payloads import (MODERATOR_ID, bot_answer, button, followup_of, member, message_command, modal_submit,
                               slash, user_message)
 from tests.discord.expectations import best_quote_start
 from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, MANAGE_MESSAGES, MOD_ROLE, THREAD_ID
 
 from bot.models import Invocation
 
-FOLLOWUP = r"/webhooks/{}/tok-{}"
 EPHEMERAL = 64
 MODERATOR = member(MODERATOR_ID, roles=[MOD_ROLE])
 
-
-def followup_of(event: dict) -> str:
-    return FOLLOWUP.format(APP_ID, event["id"])
 
 
 def callback_of(event: dict) -> str:

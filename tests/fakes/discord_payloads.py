@@ -82,3 +82,8 @@ def user_message(content: str, *, channel_id: int = CHANNEL_ID, mentions_bot: bo
     if mentions_bot:
         data["mentions"] = [user_json(BOT_ID, "podbot", bot=True)]
     return data
+
+
+def followup_of(event: dict) -> str:
+    """The path (a regex) of the webhook follow-ups answering an interaction."""
+    return rf"/webhooks/{APP_ID}/tok-{event['id']}"

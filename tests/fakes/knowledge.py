@@ -57,8 +57,58 @@ def write_episode(folder: Path, slug: str, season: int, episode: int, lines: lis
     return path
 
 
-def write_person(folder: Path, slug: str, name: str) -> Path:
+def write_person(folder: Path, slug: str, name: str, about: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
-    path.write_text(f"---\ntitle: {name}\n---\n", encoding="utf-8")
+    path.write_text(f"---\ntitle: {name}\n---\n\n{about}\n", encoding="utf-8")
     return path
+
+
+def conversation_episode(slug: str, season: int, episode: int, title: str, guest: str, guest_name: str,
+                         exchanges: list[tuple[str, str]], topics: tuple[str, ...] = ()) -> str:
+    """An episode of an interview: Alexey introduces the guest, then asks and they answer."""
+    youtube = f"{slug[:6]:_<6}{season:02d}{episode:03d}"  # 11 characters, as YouTube ids are
+    lines = [("Alexey", f"Welcome to the show. Today we have {guest_name} with us.")]
+    for question, answer in exchanges:
+        lines += [("Alexey", question), (guest_name.split()[0], answer)]
+    front = {
+        "title": title, "season": season, "episode": episode, "guests": [guest], "topics": list(topics),
+        "ids": {"youtube": youtube}, "dateadded": f"2024-{(season + episode) % 12 + 1:02d}-01",
+        "transcript": [{"header": "Introduction"}] + [
+            {"line": line, "sec": 60 * i, "time": f"{i}:00", "who": who} for i, (who, line) in enumerate(lines)],
+    }
+    return "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n"
+
+
+def write_conversation_archive(folder: Path) -> Path:
+    """Three interviews with two guests, their `_people/` entries, for questions about the
+    archive (the newest episode, a person, episodes on a topic) and follow-ups."""
+    write_person(folder / "_people", "adalovelace", "Ada Lovelace",
+                 "Ada Lovelace leads data science at Analytical Engines, a Tesla supplier.")
+    write_person(folder / "_people", "gracehopper", "Grace Hopper", "Grace Hopper builds compilers at Navy Labs.")
+    episodes = [
+        ("careers-in-data-science", 1, 1, "Careers in Data Science", "adalovelace", "Ada Lovelace", [
+            ("How did you get your first data science job?",
+             "I joined a Kaggle competition, built a portfolio of three notebooks and sent it to every startup in town."),
+            ("What should a beginner learn first?",
+             "Beginners should learn SQL first and statistics second, because every interview tests both."),
+        ], ("careers", "kaggle")),
+        ("compilers-and-debugging", 1, 2, "Compilers and Debugging", "gracehopper", "Grace Hopper", [
+            ("How do you debug a program nobody understands?",
+             "I print everything, then I remove a moth from the relay, and then I write the bug report."),
+            ("How long did your first compiler take?",
+             "The first compiler took me three years of evenings and a lot of coffee."),
+        ], ("compilers",)),
+        ("feature-stores-in-production", 2, 1, "Feature Stores in Production", "adalovelace", "Ada Lovelace", [
+            ("When does a team need a feature store?",
+             "A feature store pays off once two models share features; before that, a table is enough."),
+            ("How do you keep features fresh?",
+             "We recompute the streaming features every single minute and the batch features every night."),
+        ], ("mlops", "feature stores")),
+    ]
+    for slug, season, number, title, guest, name, exchanges, topics in episodes:
+        path = folder / "_podcast" / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(conversation_episode(slug, season, number, title, guest, name, exchanges, topics),
+                        encoding="utf-8")
+    return folder

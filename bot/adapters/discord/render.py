@@ -134,11 +134,8 @@ def _card_line(card: EpisodeCard) -> str:
 def _person_embed(card: PersonCard) -> discord.Embed:
     embed = discord.Embed(title=fit(card.name, TITLE_LIMIT), description=fit(card.description, DESCRIPTION_LIMIT) or None,
                           colour=EMBED_COLOUR)
-    many = "s" if card.episode_count != 1 else ""
-    name = f"Host of {card.episode_count} episode{many}; the newest" if card.role == "host" \
-        else f"Guest of {card.episode_count} episode{many}"
     if card.episodes:
-        embed.add_field(name=name, value=_join_within([_card_line(c) for c in card.episodes], FIELD_LIMIT), inline=False)
+        embed.add_field(name=card.episodes_heading, value=_join_within([_card_line(c) for c in card.episodes], FIELD_LIMIT), inline=False)
     return embed
 
 

@@ -227,9 +227,7 @@ def _person_blocks(card: PersonCard) -> list[dict]:
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": trim(card.name, HEADER_LIMIT)}}]
     if card.description:
         blocks.append(_section(trim(escape(card.description), SECTION_LIMIT)))
-    many = "s" if card.episode_count != 1 else ""
-    head = (f"*Host of {card.episode_count} episode{many}; the newest:*" if card.role == "host"
-            else f"*Guest of {card.episode_count} episode{many}:*")
+    head = f"*{escape(card.episodes_heading)}:*"
     blocks.extend(_section(chunk) for chunk in _chunks([head] + [_card_line(c) for c in card.episodes], SECTION_LIMIT))
     return blocks
 
