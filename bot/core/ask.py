@@ -46,7 +46,7 @@ def ask(ctx: Context, inv: Invocation, question: str) -> Reply:
         return _logged(ctx, inv, question, Reply(kind=INFO, text=count_text(searcher.catalog)))
     result = found.result
     if result is None or result.abstained or not result.hits:
-        return _not_found(ctx, inv, question, result.hits if result else ())
+        return _not_found(ctx, inv, question, result.hits if result else (), result.missing if result else None)
     answer, *others = [moment_from_hit(h) for h in result.hits]
     alternatives = tuple(others[:MAX_ALTERNATIVES])
     notes = _following(found) + moment_notes(answer, ctx.clock())
@@ -95,14 +95,14 @@ def _pinned(ctx: Context, inv: Invocation, question: str, pin: Pin, documents: d
                  answer_id=answer_id, notes=notes)
 
 
-def _not_found(ctx: Context, inv: Invocation, question: str, hits) -> Reply:
+def _not_found(ctx: Context, inv: Invocation, question: str, hits, missing: str | None = None) -> Reply:
     searcher = ctx.knowledge.searcher
     documents = list(dict.fromkeys(h.document for h in hits))
     if not documents:
         documents = [d for d, _ in searcher.catalog.about(question, limit=MAX_SUGGESTIONS)]
     cards = tuple(episode_card(d) for d in documents[:MAX_SUGGESTIONS])
     _log(ctx, inv, question, log_kinds.NOT_FOUND, None)
-    return Reply(kind=NOT_FOUND, text=not_found_text(cards), suggestions=cards)
+    return Reply(kind=NOT_FOUND, text=not_found_text(cards, missing), suggestions=cards)
 
 
 def _logged(ctx: Context, inv: Invocation, question: str, reply: Reply) -> Reply:

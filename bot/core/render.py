@@ -48,10 +48,11 @@ def pinned_text(answer: Moment, pin: PinInfo, notes: tuple[str, ...]) -> str:
     return "\n\n".join([head, body] + (["\n".join(notes)] if notes else []))
 
 
-def not_found_text(suggestions: tuple[EpisodeCard, ...]) -> str:
+def not_found_text(suggestions: tuple[EpisodeCard, ...], missing: str | None = None) -> str:
+    head = f"I couldn't find anything about “{missing}” in the episodes." if missing else NOT_FOUND_TEXT
     if not suggestions:
-        return NOT_FOUND_TEXT
-    return NOT_FOUND_TEXT + " The closest episodes:\n" + "\n".join(f"  • {card_line(c)}" for c in suggestions)
+        return head
+    return head + " The closest episodes:\n" + "\n".join(f"  • {card_line(c)}" for c in suggestions)
 
 
 def card_line(card: EpisodeCard) -> str:

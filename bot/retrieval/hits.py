@@ -78,6 +78,7 @@ class SearchResult:
     abstained: bool
     hits: tuple[Hit, ...]  # kept when abstaining: the closest moments, for suggestions
     query: Query | None = None
+    missing: str | None = None  # the question's key concept the archive lacks (why it abstained)
 
     def to_json(self) -> dict:
         return {"question": self.question, "abstained": self.abstained,

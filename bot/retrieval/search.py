@@ -22,7 +22,9 @@ import numpy as np
 from bot.retrieval.anchoring import answer_in_next_window, choose_anchor
 from bot.retrieval.hits import Hit, SearchResult
 from bot.retrieval.bm25 import positive_idf
+from bot.retrieval.archive_words import ArchiveWords
 from bot.retrieval.catalog import Catalog
+from bot.retrieval.key_concepts import missing_concept
 from bot.retrieval.index import DOC, FIELD_WEIGHTS, HEAD, TEXT, SearchIndex, merge_fields
 from bot.retrieval.phrases import MIN_RUN_TERMS, fewest_distinct_in_run, ordered_run_weight, rows_saying_a_run
 from bot.retrieval.query import Query, QueryParser
@@ -41,6 +43,10 @@ class RankingSettings:
     host_weight: float = 0.25
     phrase_min_terms: int = MIN_RUN_TERMS
     phrase_weight: float = 1.0  # the run's terms count once more; 0.5-4 measure the same
+    # A word the archive never says is a concept of its own only when the archive says
+    # enough distinct words to cover everyday talk (the DataTalks.Club archive: ~18,000;
+    # the two sample documents: ~1,200).
+    concept_vocabulary: int = 10_000
 
 
 class Searcher:
@@ -68,8 +74,9 @@ class Searcher:
         candidates = _top(scores, self.settings.candidates)
         scores, candidates = self._with_phrases(query.terms, scores, candidates, counts)
         hits = tuple(self._top_hits(candidates, scores, weights, k))
-        abstained = not hits or self.coverage(query, hits[0]) < self.settings.min_coverage
-        return SearchResult(question, abstained, hits, query)
+        missing = self.missing_concept(question)
+        abstained = not hits or missing is not None or self.coverage(query, hits[0]) < self.settings.min_coverage
+        return SearchResult(question, abstained, hits, query, missing)
 
     def scores(self, terms) -> np.ndarray:
         """text + head_weight * head + doc_weight * doc, through one merged model."""
@@ -80,6 +87,17 @@ class Searcher:
         """The archive's episodes and people, for questions about the archive itself."""
         return Catalog(self.index.documents.values(), self.index.people, self.index.tokenizer,
                        self.documents_saying)
+
+    def missing_concept(self, question: str) -> str | None:
+        """The question's key concept the archive lacks, if any (key_concepts.py)."""
+        if len(self.index.word_counts) < self.settings.concept_vocabulary:
+            return None
+        return missing_concept(question, self._archive_words)
+
+    @cached_property
+    def _archive_words(self) -> ArchiveWords:
+        return ArchiveWords(self.index, self._ranking, self.parser.speller,
+                            lambda text: any(m.full for m in self.catalog.mentions(text)))
 
     def knows_words_of(self, question: str) -> bool:
         """Whether any of the question's search terms occurs in the archive."""

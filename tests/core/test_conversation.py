@@ -12,7 +12,7 @@ from bot.knowledge_handle import KnowledgeHandle
 from bot.models import ANSWER, EPISODE, EPISODES, ERROR, INFO, NOT_FOUND, PERSON, REPLY_TO_ANSWER
 from bot.ratelimit import RateLimiter
 from bot.retrieval.cached_index import open_index
-from bot.retrieval.search import Searcher
+from bot.retrieval.search import RankingSettings, Searcher
 from bot.store.answers import AnswerLog
 from bot.store.db import Database
 from bot.store.pins import PinStore
@@ -145,3 +145,9 @@ def test_last_after_a_not_found_or_cards_is_refused_and_says_why(core):
 def test_gibberish_after_an_answer_is_not_taken_for_a_follow_up(core):
     ask(core, "when does a team need a feature store?", channel="c1")
     assert ask(core, "qqqzzz", channel="c1").kind == NOT_FOUND
+
+
+def test_a_question_about_something_the_archive_never_mentions_says_what(core, index):
+    core.knowledge.swap(Searcher(index, RankingSettings(concept_vocabulary=0)))  # as over a big archive
+    reply = ask(core, "should a team use Kubecost to allocate feature store costs?")
+    assert reply.kind == NOT_FOUND and reply.text.startswith("I couldn't find anything about “Kubecost” in the episodes.")
