@@ -15,13 +15,13 @@ from typing import Awaitable, Callable
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.client import make_client
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import render
 from bot.adapters.slack.state import SlackState
+from bot.adapters.slack.web_api import WebApiFailure, call
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -110,9 +110,9 @@ async def serve(config: SlackConfig, core, *, http: bool, host: str, port: int,
 async def check_token(app: AsyncApp) -> None:
     """Fail at start with one line, not at the first question, when the token is wrong."""
     try:
-        auth = await app.client.auth_test()
-    except SlackApiError as exc:
-        raise UserError(f"Slack rejected SLACK_BOT_TOKEN: {exc.response.get('error')}") from None
+        auth = await call(app.client.auth_test)
+    except WebApiFailure as failure:
+        raise UserError(f"Slack did not accept SLACK_BOT_TOKEN at {app.client.base_url}: {failure.reason}") from None
     log.info("Slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
 
 
@@ -123,7 +123,7 @@ def announcement_posters(config: SlackConfig, app: AsyncApp) -> dict:
         return {}
 
     async def post(reply) -> None:   # raising lets the announcer log and record the failure
-        await app.client.chat_postMessage(channel=channel, **render(reply).as_kwargs())
+        await call(app.client.chat_postMessage, channel=channel, **render(reply).as_kwargs())
     return {"slack": post}
 
 
