@@ -18,6 +18,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.client import make_client
+from bot.adapters.slack.inbound import events_app
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import render
 from bot.adapters.slack.state import SlackState
@@ -65,9 +66,11 @@ def build(config: SlackConfig, core, http: bool) -> SlackService:
     return SlackService(app, state)
 
 
-async def serve_http(app: AsyncApp, host: str, port: int, health: HealthCheck | None = None) -> web.AppRunner:
-    """Serve Bolt's aiohttp app; `runner.addresses` tells the port when `port` is 0."""
-    web_app = app.web_app(path=EVENTS_PATH, port=port)
+async def serve_http(app: AsyncApp, host: str, port: int, health: HealthCheck | None = None, *,
+                     signing_secret: str) -> web.AppRunner:
+    """Serve Bolt behind our request checks (`inbound.py`); `runner.addresses` tells the
+    port when `port` is 0."""
+    web_app = events_app(app, signing_secret, EVENTS_PATH)
     web_app.router.add_get(HEALTH_PATH, _healthz(health))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
@@ -91,7 +94,7 @@ async def serve(config: SlackConfig, core, *, http: bool, host: str, port: int,
         await check_token(service.app)
         companions = await start_companions(announcement_posters(config, service.app))
         if http:
-            runner = await serve_http(service.app, host, port, health)
+            runner = await serve_http(service.app, host, port, health, signing_secret=config.signing_secret)
             log.info("Slack app serving HTTP on %s:%d%s", host, port, EVENTS_PATH)
         else:
             handler = await connect_socket_mode(service.app, config.app_token)
