@@ -25,7 +25,7 @@ def test_an_invalid_video_id_is_dropped_with_a_warning_and_the_episode_loads_wit
     assert doc.youtube_id is None and doc.link_at(10) is None and doc.link_at(None) is None
     assert doc.title == "Test Episode"
     warnings = [r.getMessage() for r in caplog.records if "ids.youtube" in r.getMessage()]
-    assert len(warnings) == 1 and "ep.md" in warnings[0] and "without a link" in warnings[0]
+    assert len(warnings) == 1 and "ep.md" in warnings[0] and "not a YouTube video id" in warnings[0]
 
 
 def test_the_id_comes_from_links_youtube_when_ids_youtube_is_not_one(tmp_path, caplog):
@@ -34,7 +34,7 @@ def test_the_id_comes_from_links_youtube_when_ids_youtube_is_not_one(tmp_path, c
         doc = load_episode(tmp_path, {"youtube": "NfAJAr7FvyY&t"},
                            {"youtube": "https://www.youtube.com/watch?v=NfAJAr7FvyY&t"})
     assert doc.link_at(65) == "https://www.youtube.com/watch?v=NfAJAr7FvyY&t=65s"
-    assert any("using NfAJAr7FvyY from links.youtube" in r.getMessage() for r in caplog.records)
+    assert any("dropped ids.youtube" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.parametrize("link", ["javascript:alert(1)", f"https://www.youtube.com/watch?v=abc)[pwn]({EVIL}",

@@ -115,6 +115,8 @@ async def check_token(app: AsyncApp) -> None:
     try:
         auth = await call(app.client.auth_test)
     except WebApiFailure as failure:
+        if not failure.answered:
+            raise   # an outage, not a setting to fix: the service fails and is restarted
         raise UserError(f"Slack did not accept SLACK_BOT_TOKEN at {app.client.base_url}: {failure.reason}") from None
     log.info("Slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
 

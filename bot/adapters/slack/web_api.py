@@ -22,12 +22,14 @@ UNREADABLE_BODY_ERRORS = (AttributeError, TypeError, ValueError)
 
 
 class WebApiFailure(Exception):
-    """A Web API call that did not succeed; `reason` is short and safe to log."""
+    """A Web API call that did not succeed; `reason` is short and safe to log. `answered`
+    is False when nothing answered at all (connection refused, DNS, timeout)."""
 
-    def __init__(self, method: str, reason: str) -> None:
+    def __init__(self, method: str, reason: str, answered: bool = True) -> None:
         super().__init__(f"{method} failed: {reason}")
         self.method = method
         self.reason = reason
+        self.answered = answered
 
 
 async def call(method, **kwargs) -> dict:
@@ -37,7 +39,7 @@ async def call(method, **kwargs) -> dict:
     try:
         response = await method(**kwargs)
     except TRANSPORT_ERRORS as exc:
-        raise WebApiFailure(name, reason(exc)) from exc
+        raise WebApiFailure(name, reason(exc), answered=isinstance(exc, SlackApiError)) from exc
     except UNREADABLE_BODY_ERRORS as exc:
         raise WebApiFailure(name, f"unreadable_response ({type(exc).__name__})") from exc
     data = getattr(response, "data", None)
