@@ -13,7 +13,7 @@ from tests.discord.markup_checks import (assert_inert_with_youtube_links_only, m
                                          problems)
 from tests.fakes.discord_payloads import MODERATOR_ID, member, slash, user_message
 from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, MOD_ROLE
-from tests.fakes.hostile_archive import CODES, EVIL, MARKUP, QUESTION, VALID_ID, write_hostile_archive
+from tests.fakes.hostile_archive import CODES, EVIL, MARKUP, PERSON_QUESTION, QUESTION, VALID_ID, write_hostile_archive
 
 
 @pytest.fixture
@@ -50,6 +50,13 @@ async def test_an_episode_card_renders_inert_and_an_invalid_id_gives_no_link(bot
 @pytest.mark.parametrize("name, options", [("latest", {}), ("episode", {"query": "quokka"})])
 async def test_the_newest_episode_and_a_list_of_suggestions_render_inert(bot, fake, name, options):
     body = await command(fake, name, **options)
+    assert_inert_with_youtube_links_only(body)
+
+
+@pytest.mark.parametrize("question", [PERSON_QUESTION, "Which episodes talk about quokkas?",
+                                      "How many episodes are there?"])
+async def test_cards_about_people_topics_and_the_archive_render_inert(bot, fake, question):
+    body = await command(fake, "ask", question=question)
     assert_inert_with_youtube_links_only(body)
 
 

@@ -31,7 +31,7 @@ def _episode(number: int, youtube: str, links: dict) -> dict:
         "title": f"# Quokka night {number} {MARKUP}",
         "short": f"-# quokkas {number}",
         "season": 97, "episode": number,
-        "guests": ["mallory"],
+        "guests": ["mallory", "trudy"],
         "ids": {"youtube": youtube},
         "links": links,
         "description": f"> 1. Quokka episode {MARKUP}",
@@ -56,7 +56,9 @@ EPISODES = {
     # parameter injection through the id; links.youtube smuggles a masked link after the URL
     "quokka-night-3": _episode(3, "x&list=evil", {"youtube": f"https://www.youtube.com/watch?v=abc)[pwn]({EVIL}"}),
 }
-GUEST = {"title": f"Mallory {MARKUP}"}
+GUESTS = {"mallory": {"title": f"Mallory {MARKUP}"},
+          "trudy": {"title": "Trudy Quokkason", "description": f"# Trudy {MARKUP}"}}
+PERSON_QUESTION = "Who is Trudy Quokkason?"    # a person card listing the episodes above
 
 
 def write_hostile_archive(folder: Path) -> Path:
@@ -66,6 +68,7 @@ def write_hostile_archive(folder: Path) -> Path:
         (folder / f"{slug}.md").write_text(text, encoding="utf-8")
     people = folder / "_people"
     people.mkdir(exist_ok=True)
-    (people / "mallory.md").write_text("---\n" + yaml.safe_dump(GUEST, allow_unicode=True) + "---\n",
-                                       encoding="utf-8")
+    for person, front in GUESTS.items():
+        (people / f"{person}.md").write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n",
+                                             encoding="utf-8")
     return folder

@@ -14,7 +14,7 @@ from bot.adapters.slack.service import announcement_posters
 from bot.app.services import slack_config
 from bot.ops.announcements import announcement
 from bot.weblinks import is_youtube_id, web_url
-from tests.fakes.hostile_archive import CODES, EVIL, MARKUP, QUESTION, VALID_ID, write_hostile_archive
+from tests.fakes.hostile_archive import CODES, EVIL, MARKUP, PERSON_QUESTION, QUESTION, VALID_ID, write_hostile_archive
 from tests.fakes.slack_app import KNOWLEDGE, MODERATOR
 from tests.fakes.slack_requests import mention_event
 from tests.slack.slack_checks import assert_inert, texts_of
@@ -59,6 +59,12 @@ async def test_episode_cards_and_suggestions_post_inert(slack, fake_slack, text)
     assert_only_youtube_labels(reply)
     if text in CODES[1:]:                                   # no valid id declared: no labelled link at all
         assert not [url for url, labelled in links_of(reply) if labelled]
+
+
+@pytest.mark.parametrize("question", [PERSON_QUESTION, "Which episodes talk about quokkas?",
+                                      "How many episodes are there?"])
+async def test_cards_about_people_topics_and_the_archive_post_inert(slack, fake_slack, question):
+    assert_only_youtube_labels(await private_reply(slack, fake_slack, "/ask", question, "r1"))
 
 
 async def test_the_newest_episode_posts_inert(slack, fake_slack):
