@@ -39,56 +39,59 @@ def forged(**overrides) -> dict:
     return headers
 
 
-# (body, headers) that must get 401: no valid signature, whatever the body holds.
-UNAUTHENTICATED = {
-    "no headers": (SLASH.encode(), unsigned()),
-    "timestamp not a number": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "abc"})),
-    "timestamp in other digits": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "１７００００００００"})),
-    "timestamp negative": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "-1"})),
-    "timestamp huge": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "9" * 40})),
-    "timestamp empty": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": ""})),
-    "signature empty": (SLASH.encode(), forged(**{"X-Slack-Signature": ""})),
-    "signature wrong": (SLASH.encode(), forged(**{"X-Slack-Signature": "v0=" + "0" * 64})),
-    "signature not hex": (SLASH.encode(), forged(**{"X-Slack-Signature": "v0=é<script>"})),
-    "stale": (SLASH.encode(), signed_headers(SLASH, timestamp=int(time.time()) - 600)),
-    "from the future": (SLASH.encode(), signed_headers(SLASH, timestamp=int(time.time()) + 600)),
-    "other secret": (SLASH.encode(), signed_headers(SLASH, secret="not-the-secret")),
-    "invalid UTF-8 unsigned": (b"\xff\xfe\xfa payload=", unsigned()),
-    "malformed JSON unsigned": (b"{not json", unsigned(JSON)),
-    "empty unsigned": (b"", unsigned()),
-}
+def unauthenticated() -> dict[str, tuple[bytes, dict]]:
+    """(body, headers) that must get 401: no valid signature, whatever the body holds.
+    Built when the test runs, as every signature here carries the current time."""
+    return {
+        "no headers": (SLASH.encode(), unsigned()),
+        "timestamp not a number": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "abc"})),
+        "timestamp in other digits": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "１７００００００００"})),
+        "timestamp negative": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "-1"})),
+        "timestamp huge": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": "9" * 40})),
+        "timestamp empty": (SLASH.encode(), forged(**{"X-Slack-Request-Timestamp": ""})),
+        "signature empty": (SLASH.encode(), forged(**{"X-Slack-Signature": ""})),
+        "signature wrong": (SLASH.encode(), forged(**{"X-Slack-Signature": "v0=" + "0" * 64})),
+        "signature not hex": (SLASH.encode(), forged(**{"X-Slack-Signature": "v0=é<script>"})),
+        "stale": (SLASH.encode(), signed_headers(SLASH, timestamp=int(time.time()) - 600)),
+        "from the future": (SLASH.encode(), signed_headers(SLASH, timestamp=int(time.time()) + 600)),
+        "other secret": (SLASH.encode(), signed_headers(SLASH, secret="not-the-secret")),
+        "invalid UTF-8 unsigned": (b"\xff\xfe\xfa payload=", unsigned()),
+        "malformed JSON unsigned": (b"{not json", unsigned(JSON)),
+        "empty unsigned": (b"", unsigned()),
+    }
 
 
 def signed(body: str, content_type: str = FORM) -> tuple[bytes, dict]:
     return body.encode(), signed_headers(body, content_type=content_type)
 
 
-# Signed (so from whoever holds the secret) but not a request Slack would send: 400.
-MALFORMED = {
-    "invalid UTF-8": (b"text=\xff\xfe", signed_bytes_headers(b"text=\xff\xfe")),
-    "empty": signed(""),
-    "only spaces": signed("   \n"),
-    "JSON that does not parse": signed("{not json", JSON),
-    "payload= that does not parse": signed("payload=%7Bnot+json"),
-    "payload= empty": signed("payload="),
-    "JSON array": signed("[1, 2]", JSON),
-    "JSON string": signed('"event_callback"', JSON),
-    "JSON null": signed("null", JSON),
-    "JSON number": signed("12", JSON),
-    "payload= array": signed("payload=%5B1%5D"),
-    "deeply nested JSON": signed("[" * 100_000 + "]" * 100_000, JSON),
-    "deeply nested payload=": signed(urlencode({"payload": '{"a":' * 50_000 + "1" + "}" * 50_000})),
-    "event is text": signed('{"type": "event_callback", "event": "x"}', JSON),
-    "event text is a number": signed('{"type": "event_callback", "event": {"type": "message", "text": 5}}', JSON),
-    "authorizations is text": signed('{"type": "event_callback", "authorizations": "abc", "event": {}}', JSON),
-    "enterprise is a number": signed('{"type": "event_callback", "enterprise": 5}', JSON),
-    "actions is text": signed(interactive_body({"type": "block_actions", "user": {"id": "U1"}, "actions": "x"})),
-    "actions empty": signed(interactive_body({"type": "block_actions", "user": {"id": "U1"}, "actions": []})),
-    "action is a number": signed(interactive_body({"type": "block_actions", "user": {"id": "U1"}, "actions": [1]})),
-    "mention without a user": signed(event_body({"type": "app_mention", "channel": "C1", "text": "hi",
-                                                 "ts": "1.2"}, "Ev9"), JSON),
-    "view is text": signed(interactive_body({"type": "view_submission", "view": "x"})),
-}
+def malformed() -> dict[str, tuple[bytes, dict]]:
+    """Signed (so from whoever holds the secret) but not a request Slack would send: 400."""
+    return {
+        "invalid UTF-8": (b"text=\xff\xfe", signed_bytes_headers(b"text=\xff\xfe")),
+        "empty": signed(""),
+        "only spaces": signed("   \n"),
+        "JSON that does not parse": signed("{not json", JSON),
+        "payload= that does not parse": signed("payload=%7Bnot+json"),
+        "payload= empty": signed("payload="),
+        "JSON array": signed("[1, 2]", JSON),
+        "JSON string": signed('"event_callback"', JSON),
+        "JSON null": signed("null", JSON),
+        "JSON number": signed("12", JSON),
+        "payload= array": signed("payload=%5B1%5D"),
+        "deeply nested JSON": signed("[" * 100_000 + "]" * 100_000, JSON),
+        "deeply nested payload=": signed(urlencode({"payload": '{"a":' * 50_000 + "1" + "}" * 50_000})),
+        "event is text": signed('{"type": "event_callback", "event": "x"}', JSON),
+        "event text is a number": signed('{"type": "event_callback", "event": {"type": "message", "text": 5}}', JSON),
+        "authorizations is text": signed('{"type": "event_callback", "authorizations": "abc", "event": {}}', JSON),
+        "enterprise is a number": signed('{"type": "event_callback", "enterprise": 5}', JSON),
+        "actions is text": signed(interactive_body({"type": "block_actions", "user": {"id": "U1"}, "actions": "x"})),
+        "actions empty": signed(interactive_body({"type": "block_actions", "user": {"id": "U1"}, "actions": []})),
+        "action is a number": signed(interactive_body({"type": "block_actions", "user": {"id": "U1"}, "actions": [1]})),
+        "mention without a user": signed(event_body({"type": "app_mention", "channel": "C1", "text": "hi",
+                                                     "ts": "1.2"}, "Ev9"), JSON),
+        "view is text": signed(interactive_body({"type": "view_submission", "view": "x"})),
+    }
 
 
 async def post(slack, body: bytes, headers: dict):
@@ -99,13 +102,14 @@ def refusals(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "bot.adapters.slack.inbound"]
 
 
-REFUSED = {**{case: (401, request) for case, request in UNAUTHENTICATED.items()},
-           **{case: (400, request) for case, request in MALFORMED.items()}}
+def refused() -> dict[str, tuple[int, tuple[bytes, dict]]]:
+    return {**{case: (401, request) for case, request in unauthenticated().items()},
+            **{case: (400, request) for case, request in malformed().items()}}
 
 
-@pytest.mark.parametrize("case", REFUSED)
+@pytest.mark.parametrize("case", list(refused()))
 async def test_a_forged_or_malformed_request_is_refused_with_one_log_line(slack, fake_slack, caplog, case):
-    status, (body, headers) = REFUSED[case]
+    status, (body, headers) = refused()[case]
     with caplog.at_level(logging.INFO):
         sent = await post(slack, body, headers)
     assert sent.status == status, sent
