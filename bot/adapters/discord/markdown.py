@@ -79,6 +79,10 @@ def _escape_line_markers(text: str) -> str:
 def _split_tail(url: str) -> tuple[str, str]:
     """Sentence punctuation after a URL is not part of it; nor is a `)` it never opened."""
     end = len(url)
-    while end and (url[end - 1] in _URL_TAIL or (url[end - 1] == ")" and url.count("(", 0, end) < url.count(")", 0, end))):
+    while end and (url[end - 1] in _URL_TAIL or (url[end - 1] == ")" and _unopened(url[:end]))):
         end -= 1
     return url[:end], url[end:]
+
+
+def _unopened(url: str) -> bool:
+    return url.count("(") < url.count(")")
