@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 from bot.errors import UserError
+from bot.weblinks import is_youtube_url, web_url, youtube_video_id
 from bot.core.inputs import strip_mentions, tidy
 
 MAX_NOTE_CHARS = 500
@@ -26,7 +27,6 @@ _URL = re.compile(r"https?://\S+", re.I)
 _MOMENT = re.compile(r"^(?P<doc>[A-Za-z0-9][\w.-]*)\s*@\s*(?P<time>[^\s@/]+)$", re.I)
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 _UNITS = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$", re.I)
-_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtu.be"}
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,15 @@ def parse_target(target: str) -> Target:
     if moment:
         return MomentRef(moment.group("doc"), parse_seconds(moment.group("time")))
     urls = _URL.findall(target)
-    if len(urls) == 1 and urls[0] == target and _is_youtube(urls[0]):
+    if len(urls) == 1 and urls[0] == target and is_youtube_url(urls[0]):
         return parse_youtube(urls[0])
     if urls:
         if len(target) > MAX_NOTE_CHARS:
             raise UserError(f"A pinned note can be at most {MAX_NOTE_CHARS} characters; this one has {len(target)}.")
-        return NoteRef(target, urls[0].rstrip(".,;:!?)\"'>"))
+        url = web_url(urls[0].rstrip(".,;:!?)\"'>"))
+        if url is None:
+            raise UserError("The link in a pinned note must be a plain http(s) link.")
+        return NoteRef(target, url)
     raise UserError("I don't understand that target. " + PIN_USAGE)
 
 
@@ -118,23 +121,12 @@ def parse_seconds(value: str) -> int:
 
 
 def parse_youtube(url: str) -> YouTubeRef:
-    parsed = urlparse(url)
-    host = parsed.netloc.lower().split(":")[0]
-    query = parse_qs(parsed.query)
-    if host == "youtu.be":
-        video_id = parsed.path.strip("/").split("/")[0]
-    elif parsed.path.startswith(("/shorts/", "/live/", "/embed/")):
-        video_id = parsed.path.split("/")[2]
-    else:
-        video_id = (query.get("v") or [""])[0]
+    video_id = youtube_video_id(url)
+    query = parse_qs(urlparse(url).query)
     times = query.get("t") or query.get("start")
-    if not video_id:
-        raise UserError("That YouTube link has no video id.")
+    if video_id is None:
+        raise UserError("That YouTube link has no video id (11 letters, digits, - or _).")
     if not times:
         raise UserError("That YouTube link has no moment: add `t=`, e.g. `&t=1585s` (YouTube's "
                         "Share → Start at gives such a link).")
     return YouTubeRef(video_id, parse_seconds(times[0]))
-
-
-def _is_youtube(url: str) -> bool:
-    return urlparse(url).netloc.lower().split(":")[0] in _YOUTUBE_HOSTS

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.weblinks import web_url, youtube_link
+
 EPISODE = "episode"
 ARTICLE = "article"
 EXTENSIONS = (".md", ".markdown", ".txt")  # what counts as a knowledge file
@@ -80,12 +82,9 @@ class Document:
         return tuple(s for s in self.speakers if not is_guest(s)) if guests else ()
 
     def link_at(self, sec: int | None) -> str | None:
-        """A link that starts playing at `sec` (the source link for articles)."""
-        if self.youtube_id and sec is not None:
-            return f"https://www.youtube.com/watch?v={self.youtube_id}&t={int(sec)}s"
-        if self.youtube_id:
-            return f"https://www.youtube.com/watch?v={self.youtube_id}"
-        return self.url
+        """A link that starts playing at `sec` (the source link for articles). Checked here
+        too, not only at load: a document may come from an index cache written before."""
+        return youtube_link(self.youtube_id, sec) or web_url(self.url)
 
 
 @dataclass(frozen=True)

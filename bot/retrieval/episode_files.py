@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from bot.retrieval.documents import EPISODE, Chapter, Document, LoadedDocument, Section, Utterance
 from bot.retrieval.text import clean_inline
+from bot.retrieval.source_links import video_id
 from bot.retrieval.values import (MAX_NUMBER, MAX_SECONDS, MAX_TEXT_CHARS, NO_LIMIT, Fields, duration,
-                                  iso_date, link_id, text, web_url, whole_number)
+                                  iso_date, text, whole_number)
 
 
 def is_episode(front: dict) -> bool:
@@ -36,8 +37,7 @@ def load_episode(doc_id: str, path: str, fields: Fields, people: dict[str, str])
         season=fields.get("season", whole_number, MAX_NUMBER),
         episode=fields.get("episode", whole_number, MAX_NUMBER),
         guests=tuple(people.get(g) or _speaker_named_like(g, speakers) or g for g in fields.texts("guests")),
-        youtube_id=fields.mapping("ids").get("youtube", link_id),
-        url=fields.mapping("links").get("youtube", web_url),
+        youtube_id=video_id(fields),
         released=fields.get("dateadded", iso_date) or fields.get("date", iso_date),
         description=clean_inline(fields.get("description", text, MAX_TEXT_CHARS)
                                  or fields.get("intro", text, MAX_TEXT_CHARS)),

@@ -14,6 +14,9 @@ import datetime as dt
 import math
 import re
 
+from bot.weblinks import MAX_URL_CHARS, is_youtube_id
+from bot.weblinks import web_url as safe_web_url
+
 MAX_NUMBER = 2**31 - 1        # season and episode numbers: fits every integer column
 MAX_SECONDS = 100 * 3600      # a transcript second or a duration; longer is a typo, not a talk
 MAX_LABEL_CHARS = 2000        # titles, names, headers, topics (the archive's longest: 867)
@@ -21,8 +24,6 @@ MAX_TEXT_CHARS = 20_000       # descriptions (the archive's longest: 1954)
 MAX_ITEMS = 100               # guests, topics, speakers per document (the archive's most: 9)
 NO_LIMIT = 2**62              # transcript lines: bounded by the file's size (frontmatter.py)
 _ISO_DURATION = re.compile(r"^P(?:T)?(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})S)?$", re.I)
-_LINK_ID = re.compile(r"^[A-Za-z0-9_.~&=%-]{1,64}$")  # a video id, as it goes into ?v=
-_WEB_URL = re.compile(r"^https?://[^\s<>|\"'`\\^{}]{1,2000}$")
 
 
 class BadValue(ValueError):
@@ -94,18 +95,20 @@ def duration(value) -> int | None:
 
 
 def link_id(value) -> str | None:
-    """An id that goes into a link (`watch?v=ID`): nothing that could change the link."""
+    """A YouTube video id (the rule is `bot.weblinks`): nothing that could change the link."""
     found = text(value)
-    if found and not _LINK_ID.match(found):
-        raise BadValue(f"not a video id: {_show(value)}")
+    if found and not is_youtube_id(found):
+        raise BadValue(f"not a YouTube video id (11 characters of A-Z a-z 0-9 _ -): {_show(value)}")
     return found or None
 
 
 def web_url(value) -> str | None:
-    found = text(value, limit=2000)
-    if found and not _WEB_URL.match(found):
+    """An http(s) link, made safe to post by the one rule in `bot.weblinks`."""
+    found = text(value, limit=MAX_URL_CHARS)
+    url = safe_web_url(found) if found else None
+    if found and url is None:
         raise BadValue(f"not an http(s) link: {_show(value)}")
-    return found or None
+    return url
 
 
 class Fields:

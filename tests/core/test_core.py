@@ -156,7 +156,7 @@ def test_pin_target_forms(core, db, target, start):
 @pytest.mark.parametrize("target, message", [
     ("no-such-episode@10", "No document `no-such-episode`"),
     (f"{EPISODE_ID}@5:00:00", "beyond the end"),
-    ("https://www.youtube.com/watch?v=UNKNOWN123&t=5", "No episode in the knowledge has the YouTube id"),
+    ("https://www.youtube.com/watch?v=UNKNOWN1234&t=5", "No episode in the knowledge has the YouTube id"),
     (f"https://youtu.be/{YOUTUBE_ID}", "no moment"),
     ("nothing useful", "don't understand"),
 ])

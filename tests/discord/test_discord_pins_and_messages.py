@@ -103,7 +103,7 @@ async def test_transcript_text_with_everyone_pings_nobody(bot, fake):
     description = follow.body["embeds"][0]["description"]
     assert "@\u200beveryone" in description and "@\u200bhere" in description
     assert "@everyone" not in str(follow.body) and "@here" not in str(follow.body)
-    assert r"\*lots\*" in description and r"\[click me](" in description and r"\*\*bold\*\*" in description
+    assert r"\*lots\*" in description and r"\[click me\]" in description and r"\*\*bold\*\*" in description
 
     mention = user_message(f"<@{bot.user.id}> kombucha brewing secret?", mentions_bot=True)
     await fake.dispatch("MESSAGE_CREATE", mention)

@@ -1,8 +1,9 @@
 """The renderer is pure: Reply in, content/embeds out, checked without any fake."""
 from __future__ import annotations
 
-from bot.adapters.discord.render import (CONTENT_LIMIT, DESCRIPTION_LIMIT, FIELD_LIMIT, answer_id_from_footer,
-                                         clean, fit, render, trim)
+from bot.adapters.discord.markdown import escape
+from bot.adapters.discord.render import (CONTENT_LIMIT, DESCRIPTION_LIMIT, FIELD_LIMIT, answer_id_from_footer, fit,
+                                         render, trim)
 from bot.models import (ANSWER, ERROR, EPISODE, INFO, NOT_FOUND, PINNED, ChapterLink, EpisodeCard, Moment,
                         PinInfo, Reply)
 
@@ -47,7 +48,7 @@ def test_transcript_text_cannot_ping_or_format():
 
 
 def test_a_heading_at_a_line_start_is_escaped():
-    assert clean("# Big\nnormal") == "\\# Big\nnormal"
+    assert escape("# Big\nnormal") == "\\# Big\nnormal"
 
 
 def test_every_limit_holds_and_quotes_are_cut_at_a_sentence_end():

@@ -128,9 +128,12 @@ class FakeDiscord:
     def next_id(self) -> int:
         return next(self._ids)
 
-    def fail_next(self, method: str, pattern: str, status: int, reply: dict) -> None:
-        """Only the next matching request fails (e.g. a reply fails, the plain send after it works)."""
-        self._fail_next.append((method, pattern, status, reply))
+    def fail_next(self, method: str, pattern: str, status: int, reply: dict | str,
+                  content_type: str = "application/json") -> None:
+        """Only the next matching request fails (e.g. a reply fails, the plain send after it works).
+        A `reply` given as text is sent as it is, with `content_type`: a proxy's HTML page,
+        JSON Discord would never send, an empty body..."""
+        self._fail_next.append((method, pattern, status, (reply, content_type) if isinstance(reply, str) else reply))
 
     # --- waiting -----------------------------------------------------------------------
     def find(self, method: str, pattern: str) -> list[Recorded]:
@@ -160,6 +163,8 @@ class FakeDiscord:
         for i, (method, pattern, status, reply) in enumerate(self._fail_next):
             if method == request.method and re.fullmatch(pattern, path):
                 del self._fail_next[i]
+                if isinstance(reply, tuple):
+                    return web.Response(body=reply[0].encode(), status=status, headers={"Content-Type": reply[1]})
                 return _json(reply, status)
         for (method, pattern), (status, reply) in self.failures.items():
             if method == request.method and re.fullmatch(pattern, path):

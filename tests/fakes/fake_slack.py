@@ -78,6 +78,13 @@ class FakeSlack:
         self._failures.setdefault(method, []).extend(
             [{"error": error, "status": status, "headers": headers, "delay": delay}] * times)
 
+    def fail_with_body(self, method: str, body: str, status: int = 200, content_type: str | None = "text/plain",
+                       times: int = 1) -> None:
+        """The next `times` calls of `method` get `body` as it is: an HTML error page from a
+        proxy, plain text, an empty 5xx, JSON that is not an object... (None: no Content-Type)."""
+        self._failures.setdefault(method, []).extend(
+            [{"raw": body, "status": status, "content_type": content_type, "delay": 0.0}] * times)
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -117,6 +124,8 @@ class FakeSlack:
             failure = failures.pop(0)
             if failure["delay"]:
                 await asyncio.sleep(failure["delay"])
+            if "raw" in failure:
+                return _raw(failure["raw"], failure["status"], failure["content_type"])
             return _json({"ok": False, "error": failure["error"]}, failure["status"], failure["headers"])
         return _json(self._answer(method, params))
 
@@ -145,6 +154,8 @@ class FakeSlack:
         failures = self._failures.get("response_url")
         if failures:   # e.g. fail("response_url", "expired_url", status=404): nothing was shown
             failure = failures.pop(0)
+            if "raw" in failure:
+                return _raw(failure["raw"], failure["status"], failure["content_type"])
             return web.Response(text=failure["error"], status=failure["status"])
         self.answered_paths.add(request.match_info["rid"])
         return web.Response(text="ok")
@@ -178,3 +189,12 @@ def _json(body: dict, status: int = 200, headers: dict | None = None) -> web.Res
     # Exactly application/json, as Slack sends it.
     return web.Response(text=json.dumps(body), status=status, headers=headers or {},
                         content_type="application/json")
+
+
+def _raw(body: str, status: int, content_type: str | None) -> web.Response:
+    response = web.Response(body=body.encode(), status=status)
+    if content_type is None:
+        response.headers.popall("Content-Type", None)
+    else:
+        response.headers["Content-Type"] = content_type
+    return response

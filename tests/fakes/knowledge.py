@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 
-def episode_text(title="Test Episode", season=1, episode=1, youtube="vid123", guests=("guest1",),
+def episode_text(title="Test Episode", season=1, episode=1, youtube="vid12345678", guests=("guest1",),
                  transcript=None, extra=None) -> str:
     front = {"title": title, "season": season, "episode": episode, "guests": list(guests),
              "ids": {"youtube": youtube}}
@@ -38,8 +38,8 @@ def numbered_episode_text(slug: str, season: int, episode: int, lines: list[str]
         "season": season,
         "episode": episode,
         "guests": ["someguest"],
-        "ids": {"youtube": f"yt{season:02d}{episode:02d}abc"},
-        "links": {"youtube": f"https://www.youtube.com/watch?v=yt{season:02d}{episode:02d}abc"},
+        "ids": {"youtube": f"yt{season:02d}{episode:02d}abcde"},
+        "links": {"youtube": f"https://www.youtube.com/watch?v=yt{season:02d}{episode:02d}abcde"},
         "description": f"Season {season} episode {episode} about {slug}.",
         "dateadded": f"2024-{(episode % 12) + 1:02d}-01",
         "transcript": [{"header": "Introduction"}] + [

@@ -35,7 +35,7 @@ class RunningApp:
 
 async def start_http_app(settings, core) -> RunningApp:
     service = build(slack_config(settings), core, http=True)
-    runner = await serve_http(service.app, "127.0.0.1", 0)
+    runner = await serve_http(service.app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret)
     port = runner.addresses[0][1]
     session = aiohttp.ClientSession()
     app = RunningApp(service, runner, SlackHttp(f"http://127.0.0.1:{port}{EVENTS_PATH}", session))

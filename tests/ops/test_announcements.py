@@ -24,7 +24,7 @@ from tests.fakes.git_repo import ArchiveRepo
 def episode(season, number, slug=None):
     slug = slug or f"episode-{season}-{number}"
     return Document(doc_id=slug, kind=EPISODE_KIND, title=slug.title(), season=season, episode=number,
-                    youtube_id="abc123", guests=("Sara",))
+                    youtube_id="abc12345678", guests=("Sara",))
 
 
 class Recorder:
@@ -52,7 +52,7 @@ async def test_a_newer_episode_is_posted_once_per_platform_also_after_a_restart(
     assert await announcer.consider([episode(17, 7), episode(17, 8)]) == ["slack", "discord"]
     [reply] = slack.replies
     assert reply.kind == EPISODE and reply.episode.code == "s17e08" and "New episode" in reply.text
-    assert reply.episode.url == "https://www.youtube.com/watch?v=abc123"
+    assert reply.episode.url == "https://www.youtube.com/watch?v=abc12345678"
     assert await announcer.consider([episode(17, 8)]) == []
     announcer.store.close()
     restarted = open_announcer(data_dir, {"slack": slack, "discord": discord})

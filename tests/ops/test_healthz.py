@@ -17,7 +17,8 @@ def bolt_app() -> AsyncApp:
 
 
 async def get(data_dir):
-    runner = await serve_http(bolt_app(), "127.0.0.1", 0, health=partial(check_data_dir, data_dir))
+    runner = await serve_http(bolt_app(), "127.0.0.1", 0, health=partial(check_data_dir, data_dir),
+                              signing_secret="test-secret")
     try:
         host, port = runner.addresses[0][:2]
         async with aiohttp.ClientSession() as session:

@@ -40,7 +40,7 @@ def test_changed_content_rebuilds_even_with_same_size_and_name(tmp_path):
 def test_added_and_removed_files_rebuild(tmp_path):
     folder, cache = make_knowledge(tmp_path), tmp_path / "cache"
     open_index([folder], cache)
-    write(folder, "more.md", episode_text(title="More", youtube="more"))
+    write(folder, "more.md", episode_text(title="More", youtube="more0000001"))
     assert not open_index([folder], cache).from_cache
     (folder / "more.md").unlink()
     reopened = open_index([folder], cache)

@@ -11,7 +11,7 @@ from tests.fakes.knowledge import episode_text, write
 
 
 def load_one(tmp_path: Path, name: str, content) -> tuple:
-    write(tmp_path, "anchor.md", episode_text(title="Anchor", youtube="anchor"))  # keeps the set loadable
+    write(tmp_path, "anchor.md", episode_text(title="Anchor", youtube="anchor00001"))  # keeps the set loadable
     write(tmp_path, name, content)
     knowledge = load_knowledge([tmp_path])
     docs = {d.document.doc_id: d for d in knowledge.documents}
@@ -66,13 +66,13 @@ def test_repeated_line_is_one_utterance_keeping_the_explicit_copy(tmp_path):
 def test_stray_line_before_front_matter(tmp_path):
     docs, skipped = load_one(tmp_path, "ep.md", "oops stray line\n" + episode_text(title="Stray"))
     assert docs["ep"].document.title == "Stray" and "ep.md" not in skipped
-    assert docs["ep"].document.youtube_id == "vid123"
+    assert docs["ep"].document.youtube_id == "vid12345678"
 
 
 def test_dashes_inside_values_are_not_a_fence(tmp_path):
-    text = episode_text(extra={"ids": {"youtube": "abc", "anchor": "Work---Sara"}})
+    text = episode_text(extra={"ids": {"youtube": "abc12345678", "anchor": "Work---Sara"}})
     docs, _ = load_one(tmp_path, "ep.md", text)
-    assert docs["ep"].document.youtube_id == "abc"
+    assert docs["ep"].document.youtube_id == "abc12345678"
 
 
 @pytest.mark.parametrize("name, content, reason", [
@@ -151,7 +151,7 @@ def test_episode_metadata(tmp_path):
     doc = docs["ep"].document
     assert (doc.code, doc.released, doc.topics, doc.description) == ("s17e07", "2024-02-29", ("open-source",), "About & more")
     assert [(c.title, c.sec) for c in doc.chapters] == [("Intro", 5)]
-    assert doc.link_at(65) == "https://www.youtube.com/watch?v=vid123&t=65s"
+    assert doc.link_at(65) == "https://www.youtube.com/watch?v=vid12345678&t=65s"
 
 
 def test_without_people_folder_a_guest_is_named_as_the_transcript_names_them(tmp_path):

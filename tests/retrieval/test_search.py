@@ -35,9 +35,9 @@ GARDEN = [
 def archive(tmp_path_factory):
     folder = tmp_path_factory.mktemp("k")
     write(folder, "gardening-robots.md", episode_text(title="Robots for Gardens", season=3, episode=4,
-                                                      youtube="garden1", guests=("Maria Lopez",), transcript=GARDEN))
+                                                      youtube="garden00001", guests=("Maria Lopez",), transcript=GARDEN))
     write(folder, "gardening-robots-copy.md", episode_text(title="Robots for Gardens (reupload)", season=3, episode=5,
-                                                           youtube="garden2", guests=("Maria Lopez",), transcript=GARDEN))
+                                                           youtube="garden00002", guests=("Maria Lopez",), transcript=GARDEN))
     write(folder, "post.md", "---\ntitle: Composting notes\n---\n# Composting\n\nCompost needs brown and green "
                              "material.\n\nTurn the compost pile every week so it gets air. A dry compost "
                              "pile needs water; good compost smells of earth.\n")
@@ -49,7 +49,7 @@ def test_link_points_at_the_answer_not_the_question_or_the_chapter_start(archive
     best = result.hits[0]
     assert not result.abstained
     assert (best.document.doc_id, best.start, best.speaker) == ("gardening-robots", 112, "Maria")
-    assert best.url == "https://www.youtube.com/watch?v=garden1&t=112s"
+    assert best.url == "https://www.youtube.com/watch?v=garden00001&t=112s"
     assert best.passage.section == "Watering tomatoes"
 
 
@@ -154,13 +154,13 @@ def test_an_exchange_saying_the_questions_words_in_order_outranks_scattered_matc
     holds the same words, more often, in no particular order."""
     folder = tmp_path / "k"
     write(folder, "team-structures.md", episode_text(
-        title="Team structures", youtube="teams1", guests=("Lisa Cohen",), transcript=[
+        title="Team structures", youtube="teams000001", guests=("Lisa Cohen",), transcript=[
             {"header": "Reporting lines"},
             {"line": "What goes wrong when data scientists report to an engineering manager?", "sec": 100, "who": "Alexey"},
             {"line": "They ship fast, but nobody reviews their models and their growth stalls.", "sec": 110, "who": "Lisa"},
         ]))
     write(folder, "managers.md", episode_text(
-        title="Managers", youtube="mgr1", guests=("Tom Berg",), transcript=[
+        title="Managers", youtube="mgr00000001", guests=("Tom Berg",), transcript=[
             {"header": "Managing"},
             {"line": "Every engineering manager I know says engineering and data argue. The data people want "
                      "scientists, the manager wants a report, engineering wants a report too, and it goes wrong "

@@ -9,12 +9,15 @@ LIVE_MARKUP = re.compile(r"<[!@#][^>]*>")
 
 
 def texts_of(params: dict) -> list[str]:
-    """Every string inside a posted message (fallback text and all block texts)."""
+    """Every string Slack reads as mrkdwn in a posted message (fallback text and block
+    texts); `plain_text` objects (headers, buttons) are shown as they are, never parsed."""
     found: list[str] = []
 
     def walk(node) -> None:
         if isinstance(node, str):
             found.append(node)
+        elif isinstance(node, dict) and node.get("type") == "plain_text":
+            return
         elif isinstance(node, dict):
             for key, value in node.items():
                 if key in ("text", "blocks", "elements", "fields") or isinstance(value, (dict, list)):

@@ -145,7 +145,7 @@ async def test_a_web_api_timeout_falls_back_to_a_dm(settings, core, fake_slack):
     client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=1)
     state = SlackState(settings.data_dir / "slack_state.sqlite3")
     app = build_app(core, client, state, ModeratorCheck(), settings.slack_signing_secret)
-    runner = await serve_http(app, "127.0.0.1", 0)
+    runner = await serve_http(app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret)
     fake_slack.fail("chat.postMessage", "ok_but_slow", delay=1.5)   # answers after the client gave up
     async with aiohttp.ClientSession() as session:
         slack = SlackHttp(f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events", session)

@@ -1,8 +1,10 @@
 """The Block Kit renderer alone: pure functions, no fakes."""
 from __future__ import annotations
 
+import pytest
+
 from bot import models
-from bot.adapters.slack.render import SHARE, escape, render, trim
+from bot.adapters.slack.render import SHARE, autolink, escape, link, render, trim
 from bot.adapters.slack.handlers import answer_id_of
 from bot.models import ChapterLink, EpisodeCard, Moment, Reply
 from tests.slack.slack_checks import assert_inert, assert_within_limits, linked_urls
@@ -98,3 +100,19 @@ def test_bare_urls_become_plain_visible_links_and_hostile_ones_stay_text():
     bracketed = render(answer("see <https://x.example/a?b=1&c=2> now")).blocks[0]["text"]["text"]
     assert "&lt;<https://x.example/a?b=1&amp;c=2>&gt; now" in bracketed   # the URL ends before &gt;
     assert all("evil.example" not in url for url in linked_urls(render(reply).as_kwargs()))
+
+
+@pytest.mark.parametrize("url, label, expected", [
+    ("https://ok.example/a|b>c d", "▶ watch", "▶ watch"),                                      # a space: not a link
+    ("https://ok.example/a|b>c", "▶ watch", "<https://ok.example/a%7Cb%3Ec|▶ watch>"),
+    ("https://ok.example/?a=1&b=2", "x|y>z <!here>", "<https://ok.example/?a=1&amp;b=2|x|y&gt;z &lt;!here&gt;>"),
+    ("javascript:alert(1)", "open", "open"),
+    ("https://user:pw@evil.example/", "open", "open"),
+])
+def test_a_labelled_link_holds_one_url_that_passed_weblinks(url, label, expected):
+    assert link(url, label) == expected
+
+
+def test_a_bare_url_in_a_quote_is_linked_only_when_it_is_a_plain_web_link():
+    assert autolink(escape("see https://ok.example/a_(b) and https://u:p@evil.example/x.")) == \
+        "see <https://ok.example/a_%28b>) and https://u:p@evil.example/x."

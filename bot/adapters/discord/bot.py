@@ -18,6 +18,7 @@ from bot.errors import new_error_ref
 from bot.models import ERROR, REFUSED, REPLY_TO_ANSWER, Invocation, Reply
 
 from bot.adapters.discord.commands import register_commands
+from bot.adapters.discord.failures import REST_ERRORS, describe
 from bot.adapters.discord.parsing import (answer_id_from_custom_ids, is_moderator, mention_request, moderator_role_ids,
                               question_hint, timed_youtube_link)
 from bot.adapters.discord.render import (DiscordMessage, answer_id_from_footer, error_message, no_mentions,
@@ -127,8 +128,8 @@ class PodcastBot(discord.Client):
         if reply.kind not in (ERROR, REFUSED):
             try:
                 await message.pin(reason=f"Pinned as an answer by {interaction.user}")
-            except discord.HTTPException as exc:
-                log.error("pin stored but pinning message %s failed: %s %s", message.id, exc.status, exc.text)
+            except REST_ERRORS as exc:
+                log.error("pin stored but pinning message %s failed: %s", message.id, describe(exc))
                 note = "\n(I saved the pin but couldn't pin the message here: I need the Pin Messages permission.)"
                 rendered = DiscordMessage((rendered.content or "") + note, rendered.embeds, True)
         await self.deliver(interaction, rendered)
@@ -190,16 +191,15 @@ class PodcastBot(discord.Client):
         try:
             await message.reply(**kwargs, mention_author=False)
             return
-        except discord.HTTPException as exc:
+        except REST_ERRORS as exc:
             # E.g. the question was deleted meanwhile, or no Read Message History: a reply
             # needs the original; a plain message in the same channel does not.
-            log.warning("could not reply to message %s in %s (%s %s); sending to the channel instead",
-                        message.id, message.channel.id, exc.status, exc.text)
+            log.warning("could not reply to message %s in %s (%s); sending to the channel instead",
+                        message.id, message.channel.id, describe(exc))
         try:
             await message.channel.send(**kwargs)
-        except discord.HTTPException as exc:
-            log.error("could not answer message %s in %s: %s %s", message.id, message.channel.id,
-                      exc.status, exc.text)
+        except REST_ERRORS as exc:
+            log.error("could not answer message %s in %s: %s", message.id, message.channel.id, describe(exc))
 
     # --- sending ---------------------------------------------------------------------------------
     async def _defer(self, interaction: discord.Interaction, private: bool) -> bool:
@@ -209,8 +209,8 @@ class PodcastBot(discord.Client):
             log.error("interaction %s expired before it was acknowledged (over 3 s); the user saw "
                       "'The application did not respond'", interaction.id)
             return False
-        except discord.HTTPException as exc:
-            log.error("could not acknowledge interaction %s: %s %s", interaction.id, exc.status, exc.text)
+        except REST_ERRORS as exc:
+            log.error("could not acknowledge interaction %s: %s", interaction.id, describe(exc))
             return False
         interaction.extras["public_defer"] = not private
         return True
@@ -231,9 +231,9 @@ class PodcastBot(discord.Client):
         interaction.extras["public_defer"] = False   # the next follow-up consumes it either way
         try:
             await interaction.delete_original_response()
-        except discord.HTTPException as exc:
-            log.warning("could not delete the public 'thinking' message of interaction %s (%s %s); "
-                        "the private reply replaces it", interaction.id, exc.status, exc.text)
+        except REST_ERRORS as exc:
+            log.warning("could not delete the public 'thinking' message of interaction %s (%s); "
+                        "the private reply replaces it", interaction.id, describe(exc))
 
     async def send_private(self, interaction: discord.Interaction, rendered: DiscordMessage) -> None:
         """A short private message, whether or not the interaction was answered already."""
@@ -268,8 +268,8 @@ async def _logged_send(interaction: discord.Interaction, sending, what: str) -> 
         await sending
     except discord.NotFound:
         log.error("interaction %s expired before %s was sent", interaction.id, what)
-    except discord.HTTPException as exc:
-        log.error("could not send %s to interaction %s: %s %s", what, interaction.id, exc.status, exc.text)
+    except REST_ERRORS as exc:
+        log.error("could not send %s to interaction %s: %s", what, interaction.id, describe(exc))
 
 
 def _send_kwargs(rendered: DiscordMessage) -> dict:

@@ -1,8 +1,9 @@
 """Reply -> Discord message parts (content + embeds). Pure: no network, no client.
 
-Everything that came from a transcript, a title or a user is escaped so it renders as
-the words it is (no markdown tricks, no pings), and every part is trimmed to Discord's
-limits at a sentence end. Senders still pass `no_mentions()` on every message.
+Everything that came from a transcript, a title, a pin or a user is escaped so it renders
+as the words it is (`markdown.py`: no formatting, no masked links, no pings), the only
+masked links are the bot's own to URLs that pass `bot.weblinks`, and every part is
+trimmed to Discord's limits at a sentence end. Senders still pass `no_mentions()`.
 """
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import re
 from dataclasses import dataclass
 
 import discord
-from discord.utils import escape_markdown, escape_mentions
 
 from bot import models
 from bot.models import EpisodeCard, Moment, PersonCard, Reply
 from bot.timefmt import player_time
+from bot.weblinks import web_url
+
+from bot.adapters.discord.markdown import cut, escape, escape_keeping_code, escape_label, masked_link
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -27,7 +30,6 @@ ANSWER_FOOTER = "answer id: {}"
 ANSWER_FOOTER_RE = re.compile(r"answer id: (\S+)")
 EMBED_COLOUR = 0x2B7A78
 
-_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*\s")
 
 
@@ -76,18 +78,18 @@ def error_message(ref: str) -> DiscordMessage:
 def _answer_embed(reply: Reply) -> discord.Embed:
     moment: Moment = reply.answer
     embed = discord.Embed(title=fit(_heading(moment.title, moment.code), TITLE_LIMIT),
-                          url=moment.url, colour=EMBED_COLOUR)
+                          url=web_url(moment.url), colour=EMBED_COLOUR)
     lines = [_blockquote(fit(moment.text, QUOTE_LIMIT))]
     if moment.speaker:
-        lines.append(f"— **{clean(moment.speaker)}**")
-    if moment.url:
-        watch = f"Watch from {player_time(moment.start)}" if moment.start is not None else "Open the source"
-        lines.append(f"[▶ {watch}]({moment.url})")
+        lines.append(f"— **{fit(moment.speaker, 200)}**")
+    watch = f"Watch from {player_time(moment.start)}" if moment.start is not None else "Open the source"
+    if link := masked_link(f"▶ {watch}", moment.url):
+        lines.append(link)
     embed.description = _join_within(lines, DESCRIPTION_LIMIT)
     if moment.chapter:
         embed.add_field(name="Chapter", value=fit(moment.chapter, FIELD_LIMIT), inline=True)
     if moment.released:
-        embed.add_field(name="Released", value=clean(moment.released), inline=True)
+        embed.add_field(name="Released", value=fit(moment.released, FIELD_LIMIT), inline=True)
     if reply.alternatives:
         others = [_alternative_line(m) for m in reply.alternatives]
         embed.add_field(name="Next best moments", value=_join_within(others, FIELD_LIMIT), inline=False)
@@ -108,14 +110,14 @@ def _answer_embed(reply: Reply) -> discord.Embed:
 
 
 def _episode_embed(card: EpisodeCard) -> discord.Embed:
-    embed = discord.Embed(title=fit(_heading(card.title, card.code), TITLE_LIMIT), url=card.url,
+    embed = discord.Embed(title=fit(_heading(card.title, card.code), TITLE_LIMIT), url=web_url(card.url),
                           description=fit(card.description, DESCRIPTION_LIMIT) or None, colour=EMBED_COLOUR)
     if card.guests:
         embed.add_field(name="Guests", value=fit(", ".join(card.guests), FIELD_LIMIT), inline=True)
     if card.released:
-        embed.add_field(name="Released", value=clean(card.released), inline=True)
+        embed.add_field(name="Released", value=fit(card.released, FIELD_LIMIT), inline=True)
     if card.chapters:
-        lines = [f"`{player_time(c.start):>7}` " + (f"[{_link_text(c.title)}]({c.url})" if c.url else clean(c.title))
+        lines = [f"`{player_time(c.start):>7}` " + (masked_link(_link_text(c.title), c.url) or fit(c.title, 180))
                  for c in card.chapters]
         embed.add_field(name="Chapters", value=_join_within(lines, FIELD_LIMIT), inline=False)
     return embed
@@ -128,7 +130,7 @@ def _suggestions_embed(cards: tuple[EpisodeCard, ...]) -> discord.Embed:
 
 def _card_line(card: EpisodeCard) -> str:
     heading = _heading(card.title, card.code)
-    return f"• [{_link_text(heading)}]({card.url})" if card.url else f"• {clean(heading)}"
+    return "• " + (masked_link(_link_text(heading), card.url) or fit(heading, 180))
 
 
 def _person_embed(card: PersonCard) -> discord.Embed:
@@ -142,8 +144,8 @@ def _person_embed(card: PersonCard) -> discord.Embed:
 def _alternative_line(m: Moment) -> str:
     where = _heading(m.title, m.code) + (f", {m.chapter}" if m.chapter else "")
     at = f" @ {player_time(m.start)}" if m.start is not None else ""
-    text = fit(where, ALTERNATIVE_LINE_LIMIT - 20)
-    return f"• [{_link_text(where, ALTERNATIVE_LINE_LIMIT - 20)}{at}]({m.url})" if m.url else f"• {text}{at}"
+    link = masked_link(_link_text(where, ALTERNATIVE_LINE_LIMIT - 20) + at, m.url)
+    return f"• {link}" if link else f"• {fit(where, ALTERNATIVE_LINE_LIMIT - 20)}{at}"
 
 
 def _heading(title: str, code: str | None) -> str:
@@ -152,32 +154,20 @@ def _heading(title: str, code: str | None) -> str:
 
 # --- escaping and trimming -----------------------------------------------------------
 
-def clean(text: str) -> str:
-    """Text shown as itself: markdown escaped, mentions defused, no heading at a line start."""
-    escaped = escape_mentions(escape_markdown(text))
-    return re.sub(r"(?m)^(\s*)#", r"\1\\#", escaped)
-
-
 def _link_text(text: str, limit: int = 180) -> str:
-    # Square brackets would end the link label early; the label is plain words anyway.
-    return fit(text.replace("[", "(").replace("]", ")"), limit)
+    # Square brackets read better as parentheses in a link label (escaped either way).
+    return fit(text.replace("[", "(").replace("]", ")"), limit, escape_with=escape_label)
 
 
-def clean_keeping_code(text: str) -> str:
-    """Like `clean`, but `inline code` spans the core wrote (`/pin QUESTION | TARGET`) stay code."""
-    parts = _CODE_SPAN.split(text)
-    return "".join(escape_mentions(p) if i % 2 else clean(p) for i, p in enumerate(parts))
-
-
-def fit(text: str, limit: int, keep_code: bool = False) -> str:
+def fit(text: str, limit: int, keep_code: bool = False, escape_with=None) -> str:
     """`text` escaped and no longer than `limit`, cut at a sentence end when it must be cut."""
-    escape = clean_keeping_code if keep_code else clean
-    escaped = escape(text)
+    escape_text = escape_with or (escape_keeping_code if keep_code else escape)
+    escaped = escape_text(text)
     budget = limit
     while len(escaped) > limit and budget > 1:
-        escaped = escape(trim(text, budget))
+        escaped = escape_text(trim(text, budget))
         budget -= max(len(escaped) - limit, 1)   # escapes took room: cut the raw text shorter
-    return escaped[:limit]
+    return cut(escaped, limit)
 
 
 def trim(text: str, limit: int) -> str:
@@ -206,7 +196,7 @@ def _join_within(lines: list[str], limit: int) -> str:
         extra = len(line) + (1 if out else 0)
         if size + extra > limit:
             if not out:
-                out.append(line[:limit])
+                out.append(cut(line, limit))
             break
         out.append(line)
         size += extra

@@ -15,6 +15,7 @@ from typing import Awaitable, Callable, Iterable
 import discord
 
 from bot.adapters.discord.bot import PodcastBot
+from bot.adapters.discord.failures import REST_ERRORS, describe
 from bot.adapters.discord.parsing import titles_from_knowledge
 from bot.adapters.discord.render import no_mentions, render
 from bot.errors import UserError
@@ -32,10 +33,7 @@ def build_client(core, moderator_roles: Iterable[str] = (), **options) -> Podcas
 async def sync_commands(client: PodcastBot, token: str, guild_id: int | None = None) -> list[str]:
     """Register the command tree with Discord (globally, or in one server); names synced."""
     async with client:
-        try:
-            await client.login(token)
-        except discord.LoginFailure:
-            raise UserError(TOKEN_REJECTED) from None
+        await _login(client, token)
         if guild_id is None:
             synced = await client.tree.sync()
         else:
@@ -49,15 +47,23 @@ async def serve(client: PodcastBot, token: str, announce_channel: str,
                 start_companions: Callable[[dict], Awaitable]) -> None:
     """`client.start()` with the companions (live reload, announcements) beside it."""
     async with client:
-        try:
-            await client.login(token)
-        except discord.LoginFailure:
-            raise UserError(TOKEN_REJECTED) from None
+        await _login(client, token)
         companions = await start_companions(announcement_posters(client, announce_channel))
         try:
             await client.connect()
         finally:
             await companions.stop()
+
+
+async def _login(client: discord.Client, token: str) -> None:
+    """Log in over REST; a refused token or an API that answers with anything else than
+    Discord's JSON is one line for the operator, not a traceback."""
+    try:
+        await client.login(token)
+    except discord.LoginFailure:
+        raise UserError(TOKEN_REJECTED) from None
+    except REST_ERRORS as exc:
+        raise UserError(f"Discord login failed: {describe(exc)}") from None
 
 
 def announcement_posters(client: discord.Client, channel_id: str) -> dict:

@@ -7,46 +7,36 @@ with a reference id. Only when every route fails is the outcome an ERROR log lin
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import SlackMessage, text_message
+from bot.adapters.slack.web_api import TRANSPORT_ERRORS, WebApiFailure, call, reason
 
 log = logging.getLogger(__name__)
-
-SEND_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
 
 def failure_message(ref: str) -> SlackMessage:
     return text_message(f"Sorry, something went wrong on my side (ref {ref}). Please try again in a moment.")
 
 
-def reason(exc: BaseException) -> str:
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error") or f"http_{exc.response.status_code}")
-    return type(exc).__name__
-
-
 async def post(client: AsyncWebClient, channel: str, message: SlackMessage, thread_ts: str | None = None) -> bool:
     try:
-        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+        await call(client.chat_postMessage, channel=channel, thread_ts=thread_ts, **message.as_kwargs())
         return True
-    except SEND_ERRORS as exc:
-        log.warning("chat.postMessage to %s failed: %s", channel, reason(exc))
+    except WebApiFailure as failure:
+        log.warning("chat.postMessage to %s failed: %s", channel, failure.reason)
         return False
 
 
 async def post_ephemeral(client: AsyncWebClient, channel: str, user: str, message: SlackMessage,
                          thread_ts: str | None = None) -> bool:
     try:
-        await client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, **message.as_kwargs())
+        await call(client.chat_postEphemeral, channel=channel, user=user, thread_ts=thread_ts, **message.as_kwargs())
         return True
-    except SEND_ERRORS as exc:
-        log.warning("chat.postEphemeral to %s failed: %s", channel, reason(exc))
+    except WebApiFailure as failure:
+        log.warning("chat.postEphemeral to %s failed: %s", channel, failure.reason)
         return False
 
 
@@ -54,11 +44,12 @@ async def respond_with(respond, message: SlackMessage, response_type: str = "eph
     """Post through the request's response_url (works even where the bot is not a member)."""
     try:
         resp = await respond(response_type=response_type, **message.as_kwargs(), **extra)
-    except (*SEND_ERRORS, ValueError) as exc:   # ValueError: the payload has no response_url
+    except (*TRANSPORT_ERRORS, ValueError) as exc:   # ValueError: the payload has no response_url
         log.warning("response_url post failed: %s", reason(exc))
         return False
-    if resp.status_code != 200:
-        log.warning("response_url post failed: HTTP %s %s", resp.status_code, (resp.body or "")[:100])
+    if getattr(resp, "status_code", None) != 200:
+        body = " ".join(str(getattr(resp, "body", "") or "").split())[:100]   # may be an HTML page
+        log.warning("response_url post failed: HTTP %s %s", getattr(resp, "status_code", "?"), body)
         return False
     return True
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import time
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.web_api import WebApiFailure, call
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,11 @@ class ModeratorCheck:
         if self._group and now - self._group[0] < self._ttl:
             return self._group[1]
         try:
-            resp = await client.usergroups_users_list(usergroup=self._group_id)
-            members = frozenset(resp.get("users") or ())
-        except (SlackApiError, OSError, TimeoutError) as exc:
-            log.warning("moderator group lookup failed: %s", _reason(exc))
+            users = (await call(client.usergroups_users_list, usergroup=self._group_id)).get("users")
+        except WebApiFailure as failure:
+            log.warning("moderator group lookup failed: %s", failure.reason)
             return frozenset()
+        members = frozenset(u for u in users if isinstance(u, str)) if isinstance(users, list) else frozenset()
         self._group = (now, members)
         return members
 
@@ -53,19 +54,14 @@ class ModeratorCheck:
         if cached and now - cached[0] < self._ttl:
             return cached[1]
         try:
-            resp = await client.users_info(user=user_id)
-            user = resp.get("user") or {}
-            admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-        except (SlackApiError, OSError, TimeoutError) as exc:
-            log.warning("users.info failed for a moderator check: %s", _reason(exc))
+            user = (await call(client.users_info, user=user_id)).get("user")
+        except WebApiFailure as failure:
+            log.warning("users.info failed for a moderator check: %s", failure.reason)
             return False
+        user = user if isinstance(user, dict) else {}
+        admin = any(user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner"))
         if len(self._admins) > 10_000:   # bounded: the cache is a convenience, not a registry
             self._admins.clear()
         self._admins[user_id] = (now, admin)
         return admin
 
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, SlackApiError):
-        return str(exc.response.get("error", "unknown_error"))
-    return type(exc).__name__

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from bot import models
 from bot.models import EpisodeCard, Moment, PersonCard, Reply
 from bot.timefmt import player_time
+from bot.weblinks import web_url
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -59,20 +60,22 @@ def trim(text: str, limit: int) -> str:
 
 
 def link(url: str | None, label: str) -> str:
-    """An explicit mrkdwn link for http(s) URLs we built; anything else stays plain text."""
-    if not url or not url.startswith(("https://", "http://")) or any(c in url for c in " |\n"):
-        return escape(label)
-    return f"<{escape(url)}|{escape(label)}>"
+    """An explicit mrkdwn link, only to a URL that passes `bot.weblinks` (so no `|`, `>`
+    or space can end it early and turn the rest into a label); else the label as text."""
+    safe = web_url(url)
+    return f"<{escape(safe)}|{escape(label)}>" if safe else escape(label)
 
 
 def autolink(escaped: str) -> str:
     """Make bare http(s) URLs in already-escaped text clickable as `<url>`: Slack shows the
-    URL itself, so such a link can't be disguised (verbatim text is not auto-linked)."""
+    URL itself, so such a link can't be disguised (verbatim text is not auto-linked).
+    A URL that `bot.weblinks` refuses stays plain text."""
     def wrap(match: re.Match) -> str:
         url = match.group(0)
         tail = len(url) - len(url.rstrip(".,;:!?)\"'”’"))
         url, rest = (url[:-tail], url[-tail:]) if tail else (url, "")
-        return f"<{url}>{rest}"
+        safe = web_url(url.replace("&amp;", "&"))
+        return f"<{escape(safe)}>{rest}" if safe else url + rest
     return _BARE_URL.sub(wrap, escaped)
 
 

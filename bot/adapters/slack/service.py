@@ -15,13 +15,14 @@ from typing import Awaitable, Callable
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.client import make_client
+from bot.adapters.slack.inbound import events_app
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import render
 from bot.adapters.slack.state import SlackState
+from bot.adapters.slack.web_api import WebApiFailure, call
 from bot.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,11 @@ def build(config: SlackConfig, core, http: bool) -> SlackService:
     return SlackService(app, state)
 
 
-async def serve_http(app: AsyncApp, host: str, port: int, health: HealthCheck | None = None) -> web.AppRunner:
-    """Serve Bolt's aiohttp app; `runner.addresses` tells the port when `port` is 0."""
-    web_app = app.web_app(path=EVENTS_PATH, port=port)
+async def serve_http(app: AsyncApp, host: str, port: int, health: HealthCheck | None = None, *,
+                     signing_secret: str) -> web.AppRunner:
+    """Serve Bolt behind our request checks (`inbound.py`); `runner.addresses` tells the
+    port when `port` is 0."""
+    web_app = events_app(app, signing_secret, EVENTS_PATH)
     web_app.router.add_get(HEALTH_PATH, _healthz(health))
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
@@ -91,7 +94,7 @@ async def serve(config: SlackConfig, core, *, http: bool, host: str, port: int,
         await check_token(service.app)
         companions = await start_companions(announcement_posters(config, service.app))
         if http:
-            runner = await serve_http(service.app, host, port, health)
+            runner = await serve_http(service.app, host, port, health, signing_secret=config.signing_secret)
             log.info("Slack app serving HTTP on %s:%d%s", host, port, EVENTS_PATH)
         else:
             handler = await connect_socket_mode(service.app, config.app_token)
@@ -110,9 +113,11 @@ async def serve(config: SlackConfig, core, *, http: bool, host: str, port: int,
 async def check_token(app: AsyncApp) -> None:
     """Fail at start with one line, not at the first question, when the token is wrong."""
     try:
-        auth = await app.client.auth_test()
-    except SlackApiError as exc:
-        raise UserError(f"Slack rejected SLACK_BOT_TOKEN: {exc.response.get('error')}") from None
+        auth = await call(app.client.auth_test)
+    except WebApiFailure as failure:
+        if not failure.answered:
+            raise   # an outage, not a setting to fix: the service fails and is restarted
+        raise UserError(f"Slack did not accept SLACK_BOT_TOKEN at {app.client.base_url}: {failure.reason}") from None
     log.info("Slack: signed in as %s in team %s", auth.get("user"), auth.get("team"))
 
 
@@ -123,7 +128,7 @@ def announcement_posters(config: SlackConfig, app: AsyncApp) -> dict:
         return {}
 
     async def post(reply) -> None:   # raising lets the announcer log and record the failure
-        await app.client.chat_postMessage(channel=channel, **render(reply).as_kwargs())
+        await call(app.client.chat_postMessage, channel=channel, **render(reply).as_kwargs())
     return {"slack": post}
 
 
