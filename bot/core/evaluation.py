@@ -126,6 +126,13 @@ class Report:
                 counts[kind] = counts.get(kind, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
+    def links(self) -> tuple[int, int]:
+        """(right second, right passage): of the top hits whose passage holds a gold span
+        of an episode, how many link to that span (the link lands on the answer)."""
+        in_passage = [o for o in self.outcomes if o.answerable and o.routed_to_quote and not o.result.abstained
+                      and o.result.hits and _passage_holds_gold(o.result.hits[0], o.question)]
+        return sum(o.first_hit == 1 for o in in_passage), len(in_passage)
+
     def routing(self) -> dict | None:
         """For lines with an `intent`: right routing overall and per intent, and how many
         ordinary (quote) questions were routed away from the quote."""
@@ -163,6 +170,14 @@ def routed_right(outcome: QuestionOutcome) -> bool:
         return kind == "person" and any(p.person_id in wanted or p.name in wanted for p in found.people)
     docs = {document_id(Path(d)) for d in q.get("docs") or ()}
     return kind in ("episode", "episodes_about", "latest") and any(d.doc_id in docs for d in found.episodes)
+
+
+def _passage_holds_gold(hit, question: dict) -> bool:
+    passage = hit.passage
+    if passage.start is None:
+        return False
+    return any(_same_doc(hit, g) and g.get("start") is not None
+               and passage.start <= _end(g) and passage.end >= g["start"] for g in gold_answers(question))
 
 
 def _asks_for_a_quote(outcome: QuestionOutcome) -> bool:

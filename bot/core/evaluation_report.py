@@ -18,6 +18,9 @@ def render_report(report: Report, from_cache: bool) -> str:
     misses = report.misses()
     if misses:
         lines += ["", "Rank-1 misses by kind: " + ", ".join(f"{kind} {n}" for kind, n in misses.items())]
+    right, passages = report.links()
+    if passages:
+        lines.append(f"Links: {right} of {passages} top passages holding the answer link to it ({right / passages:.2f})")
     routing = report.routing()
     if routing:
         away = routing["ordinary_routed_away"]
