@@ -51,28 +51,53 @@ def rows_saying_a_run(query_ids: Sequence, sequences: TermSequences, rows: np.nd
                       min_run: int = MIN_RUN_TERMS) -> list[int]:
     """Those of `rows` that say `min_run` consecutive question terms consecutively.
 
-    One vectorised pass over all the rows at once (a question-term x spoken-term match
-    matrix, rows joined by a separator no term matches), so the exact, per-term
-    weighing in `ordered_run_weight` only reads the rare rows that have a run."""
+    One vectorised pass over all the rows at once, so the exact, per-term weighing in
+    `ordered_run_weight` only reads the rare rows that have a run: the rows are joined
+    by a separator no term matches, every spoken term becomes its rank among the
+    question's distinct terms (0 for any other), and each window of `min_run` ranks one
+    number, looked up among the question's own windows. Time and memory grow with the
+    spoken terms only, not with the question's length or its repeats."""
     if len(query_ids) < min_run or not len(rows):
         return []
+    distinct = np.unique([t for t in query_ids if t is not None])
+    base = len(distinct) + 1
+    if base ** min_run >= 2 ** 63:
+        raise ValueError("too many distinct question terms to number their runs")
+    asked = _window_keys(np.array([-1 if t is None else t for t in query_ids]), distinct, base, min_run)
+    joined, owner = _joined(sequences, rows)
+    said = _window_keys(joined, distinct, base, min_run)
+    asked = asked[asked >= 0]  # a window with a term the archive lacks matches nothing
+    return sorted(set(owner[np.flatnonzero(np.isin(said, asked))].tolist()))
+
+
+def _window_keys(ids: np.ndarray, distinct: np.ndarray, base: int, width: int) -> np.ndarray:
+    """One number per window of `width` consecutive ids (their ranks in `distinct`, 1 up,
+    read as digits in `base`); -1 for a window holding an id outside `distinct`."""
+    if len(ids) < width:
+        return np.zeros(0, dtype=np.int64)
+    at = np.searchsorted(distinct, ids).clip(max=max(len(distinct) - 1, 0))
+    known = (distinct[at] == ids) if len(distinct) else np.zeros(len(ids), dtype=bool)
+    rank = np.where(known, at + 1, 0).astype(np.int64)
+    keys = np.zeros(len(ids) - width + 1, dtype=np.int64)
+    outside = np.zeros(len(keys), dtype=bool)
+    for step in range(width):
+        window = rank[step: step + len(keys)]
+        keys = keys * base + window
+        outside |= window == 0
+    keys[outside] = -1
+    return keys
+
+
+def _joined(sequences: TermSequences, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' term ids one after another, each row followed by -1; and the row of each."""
     offsets = sequences.offsets
     lengths = offsets[rows + 1] - offsets[rows]
-    joined = np.full(int(lengths.sum()) + len(rows), -1, dtype=np.int64)  # -1: the separator
-    owner = np.repeat(rows, lengths + 1)
+    joined = np.full(int(lengths.sum()) + len(rows), -1, dtype=np.int64)
     at = 0
     for row, length in zip(rows.tolist(), lengths.tolist()):
         joined[at: at + length] = sequences.ids[offsets[row]: offsets[row] + length]
         at += length + 1
-    question = np.array([-2 if t is None else t for t in query_ids])  # -2 matches nothing
-    matches = question[:, None] == joined[None, :]
-    n_starts, n_positions = len(question) - min_run + 1, len(joined) - min_run + 1
-    if n_positions <= 0:
-        return []
-    runs = matches[:n_starts, :n_positions].copy()
-    for step in range(1, min_run):  # run starts: question term i at spoken position j, i+1 at j+1, ...
-        runs &= matches[step: step + n_starts, step: step + n_positions]
-    return sorted(set(owner[np.flatnonzero(runs.any(axis=0))].tolist()))
+    return joined, np.repeat(rows, lengths + 1)
 
 
 def ordered_run_weight(query_ids: Sequence, weights: Sequence[float], spoken: Sequence[int],

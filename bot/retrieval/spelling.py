@@ -4,6 +4,11 @@ Members type "theroy" and "oppurtunities"; BM25 matches neither. A word the arch
 never uses is replaced by the most frequent archive word one edit away (delete,
 transpose, replace, insert), when there is one used often enough to trust. Words the
 archive does use are never touched, so names and jargon stay as typed.
+
+Building a word's edits costs about 74 x length strings of its length, so time and
+memory grow with the square of its length: only words that could have a correction
+are tried (one edit changes a length by one at most, so nothing longer than the
+archive's longest trusted word plus one), and never longer than `MAX_LENGTH`.
 """
 from __future__ import annotations
 
@@ -12,19 +17,26 @@ import string
 _LETTERS = string.ascii_lowercase + string.digits
 MIN_LENGTH = 4      # shorter words have too many neighbours to guess from
 MIN_COUNT = 3       # a correction must be a word the archive uses repeatedly
+MAX_LENGTH = 30     # longer words are never corrected, whatever the archive holds (~2,200 edits)
 
 
 class SpellingCorrector:
     def __init__(self, word_counts: dict[str, int]) -> None:
         self.word_counts = word_counts
+        self._trusted = frozenset(w for w, count in word_counts.items() if count >= MIN_COUNT)
+        self.max_length = min(max(map(len, self._trusted), default=0) + 1, MAX_LENGTH)
+
+    def worth_trying(self, word: str) -> bool:
+        """Whether `correct` would build the word's edits (the costly part)."""
+        return (MIN_LENGTH <= len(word) <= self.max_length and word not in self.word_counts
+                and not word.isdigit())
 
     def correct(self, word: str) -> str | None:
         """The archive's spelling of an unknown word, or None to leave it alone."""
-        if len(word) < MIN_LENGTH or word in self.word_counts or word.isdigit():
+        if not self.worth_trying(word):
             return None
-        candidates = [(self.word_counts.get(c, 0), c) for c in _edits(word)]
-        count, best = max(candidates, default=(0, None))
-        return best if count >= MIN_COUNT else None
+        candidates = _edits(word) & self._trusted  # one set operation in C, not a lookup per edit
+        return max(candidates, key=lambda c: (self.word_counts[c], c), default=None)
 
 
 def _edits(word: str) -> set[str]:

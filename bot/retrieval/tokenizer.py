@@ -11,7 +11,12 @@ import Stemmer
 
 _WORD = re.compile(r"[a-z0-9]+")
 _COMBINING_MARKS = re.compile("[\u0300-\u036f]")
-MAX_CACHED_STEMS = 500_000  # the whole archive needs ~60k
+# A long-running bot sees endless new (mis)spellings: the cache stops growing at
+# MAX_CACHED_STEMS words (the whole archive needs ~20-60k) and never holds a word longer
+# than MAX_CACHED_WORD_CHARS (a question can carry one of thousands of characters), so
+# questions can make it grow by ~50 MB at the very most over the bot's whole life.
+MAX_CACHED_STEMS = 200_000
+MAX_CACHED_WORD_CHARS = 40
 
 # NLTK's English stop word list, plus contraction leftovers our word pattern produces.
 STOP_WORDS = frozenset("""
@@ -36,7 +41,7 @@ class _StemCache(dict):
 
     def __missing__(self, word: str) -> str:
         stem = "" if word in self._stop_words else self._stemmer.stemWord(word)
-        if len(self) < MAX_CACHED_STEMS:  # a long-running bot sees endless new (mis)spellings
+        if len(word) <= MAX_CACHED_WORD_CHARS and len(self) < MAX_CACHED_STEMS:
             self[word] = stem
         return stem
 
@@ -46,7 +51,8 @@ class Tokenizer:
 
     def __init__(self, stop_words: frozenset[str] = STOP_WORDS) -> None:
         self._stop_words = stop_words
-        self._stems = _StemCache(Stemmer.Stemmer("english"), stop_words)
+        # Cache size 0: PyStemmer's own cache would keep 10,000 words of any length.
+        self._stems = _StemCache(Stemmer.Stemmer("english", 0), stop_words)
 
     @staticmethod
     def _fold(text: str) -> list[str]:

@@ -60,3 +60,33 @@ def test_term_sequences_that_do_not_fit_are_refused():
         sequences.check(n_rows=3, n_terms=len(VOCABULARY))
     with pytest.raises(ValueError):
         sequences.check(n_rows=2, n_terms=2)
+
+
+def _says_a_run(question, spoken, min_run=4):
+    """The plain definition, for checking the vectorised search."""
+    windows = {tuple(question[i:i + min_run]) for i in range(len(question) - min_run + 1)}
+    return any(tuple(spoken[j:j + min_run]) in windows and None not in spoken[j:j + min_run]
+               for j in range(len(spoken) - min_run + 1))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_rows_saying_a_run_agree_with_the_plain_definition(seed):
+    rng = np.random.default_rng(seed)
+    rows = [rng.integers(0, 6, size=rng.integers(0, 30)).tolist() for _ in range(40)]
+    names = {i: t for t, i in VOCABULARY.items()}
+    sequences = TermSequences.build([[names[i] for i in row] for row in rows], VOCABULARY)
+    question = [None if t == 7 else t for t in rng.integers(0, 8, size=rng.integers(4, 40)).tolist()]
+    expected = [i for i, row in enumerate(rows) if _says_a_run(question, row)]
+    assert rows_saying_a_run(question, sequences, np.arange(len(rows))) == expected
+
+
+def test_a_long_question_over_many_rows_costs_a_few_mb_at_most():
+    from tests.fakes.memory import peak_mb
+
+    rng = np.random.default_rng(0)
+    names = {i: t for t, i in VOCABULARY.items()}
+    rows = [[names[i] for i in rng.integers(0, 8, size=500)] for _ in range(100)]  # 50,000 spoken terms
+    sequences = TermSequences.build(rows, VOCABULARY)
+    question = rng.integers(0, 8, size=2000).tolist()
+    # A question-term x spoken-term matrix would take 2,000 x 50,000 bytes, twice.
+    assert peak_mb(lambda: rows_saying_a_run(question, sequences, np.arange(100))) < 8

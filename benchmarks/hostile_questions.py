@@ -1,0 +1,160 @@
+"""Hostile questions benchmark (not a test): what one adversarial question costs.
+
+    .venv/bin/python benchmarks/hostile_questions.py \
+        --knowledge ../shared/corpus/datatalksclub --knowledge knowledge
+
+For each question it prints the time of one search (median of `--repeat` runs) and the
+peak memory that search allocates (tracemalloc: Python objects and numpy arrays), beside
+normal questions measured in the same run; then the same through the chat core (`/ask`,
+with its pin matcher, episode suggestions and answer log, and `/episode`), where a
+question over 500 characters is refused before any search. The last lines name the
+worst case of each column as a multiple of the normal question.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import string
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.core.dispatcher import Core  # noqa: E402
+from bot.knowledge_handle import KnowledgeHandle  # noqa: E402
+from bot.models import Invocation  # noqa: E402
+from bot.ratelimit import RateLimiter  # noqa: E402
+from bot.retrieval.cached_index import open_index  # noqa: E402
+from bot.retrieval.search import Searcher  # noqa: E402
+from bot.store.answers import AnswerLog  # noqa: E402
+from bot.store.db import Database  # noqa: E402
+from bot.store.pins import PinStore  # noqa: E402
+
+NORMAL = ("How do I join Omdena?", "what is the difference between a data scientist and a data analyst",
+          "how do I get my first job in data engineering without experience")
+CHAT_CHARS = 500   # what a chat message may carry (core/inputs.py)
+EVAL_CHARS = 3_000_000  # what a question file fed to `eval` may carry
+
+
+def hostile_questions(word_counts: dict[str, int]) -> list[tuple[str, str]]:
+    """(label, question): long words, many words, repeats, expanding characters, scripts."""
+    rng = random.Random(12)
+    common = [w for w, _ in sorted(word_counts.items(), key=lambda item: -item[1])][:400]
+    trusted_long = max((w for w, c in word_counts.items() if c >= 3), key=len)
+    typo = trusted_long[:-2] + trusted_long[-1] + trusted_long[-2]  # one transpose away
+
+    def junk_words(n: int, length: int) -> str:
+        return " ".join("".join(rng.choices(string.ascii_lowercase, k=length)) for _ in range(n))
+
+    def fill(unit: str, chars: int = CHAT_CHARS) -> str:
+        return (unit * (chars // len(unit) + 1))[:chars]
+
+    return [
+        ("500 x U+3389 (one 2,000-letter word 'kcal...')", "\u3389" * CHAT_CHARS),
+        ("500 x U+33AF ('rad/s2': 3,000 chars)", "\u33af" * CHAT_CHARS),
+        ("500 x U+FDFA (Arabic ligature, 18 chars each)", "\ufdfa" * CHAT_CHARS),
+        ("500 x U+2474 ('(1)': 1,500 chars)", "\u2474" * CHAT_CHARS),
+        ("500 x U+00BC ('1/4': 500 two-digit words)", "\u00bc" * CHAT_CHARS),
+        ("one 500-letter word", "q" * CHAT_CHARS),
+        ("3 MB single word (eval)", "x" * EVAL_CHARS),
+        ("3 MB of U+3389 (eval)", "\u3389" * EVAL_CHARS),
+        ("3 MB of distinct words (eval)", junk_words(EVAL_CHARS // 9, 8)),
+        ("3 MB of common words (eval)", fill(" ".join(common) + " ", EVAL_CHARS)),
+        ("83 distinct 5-letter unknown words", junk_words(83, 5)),
+        ("18 distinct 26-letter unknown words", junk_words(18, 26)),
+        (f"distinct unknown {len(trusted_long) + 1}-letter words (longest corrected)",
+         junk_words(CHAT_CHARS // (len(trusted_long) + 2), len(trusted_long) + 1)),
+        (f"typo of longest trusted word x 20 ({typo})", " ".join([typo] * 20)[:CHAT_CHARS]),
+        ("64 most common archive words", " ".join(common[:64])),
+        ("'data science' repeated", fill("data science ")),
+        ("'data' repeated", fill("data ")),
+        ("common 4-word phrase repeated", fill("data science machine learning ")),
+        ("digits '1234567890' x 50", "1234567890" * 50),
+        ("single digits", fill("7 ")),
+        ("emoji x 250 (surrogate pairs in UTF-16)", "\U0001F600" * 250),
+        ("emoji ZWJ family sequences", fill("\U0001F468\u200d\U0001F469\u200d\U0001F467 ")),
+        ("RTL Arabic and Hebrew, RLO override", fill("\u202e\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd ")),
+        ("combining marks (zalgo)", "e" + "\u0301" * (CHAT_CHARS - 1)),
+        ("combining marks on every letter", fill("d\u0301a\u0301t\u0301a\u0301 ")),
+        ("mixed scripts (Cyrillic a in 'data')", fill("d\u0430ta sci\u0435nce ")),
+        ("full-width letters", fill("\uff44\uff41\uff54\uff41 ")),
+        ("control characters and ESC sequences", fill("\x1b[31mdata\x07 \x00science ")),
+    ]
+
+
+def measure(run, repeat: int) -> tuple[float, float]:
+    """(median milliseconds, peak MB allocated) of `run()`."""
+    run()  # warm: first-sight caches are not the steady cost
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - began) * 1000)
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
+    run()
+    peak = tracemalloc.get_traced_memory()[1] - before
+    tracemalloc.stop()
+    return statistics.median(times), peak / 1e6
+
+
+def chat_core(searcher: Searcher, data_dir: Path) -> Core:
+    db = Database(data_dir / "bot.sqlite3")
+    core = Core(KnowledgeHandle(searcher), PinStore(db), AnswerLog(db), limiter=RateLimiter(0, time.time))
+    for n in range(20):  # a realistic pin list for the matcher to read
+        core.handle(_invocation("pin", f"how do I find topic {n} in the archive | see https://example.com/{n}", True))
+    return core
+
+
+def _invocation(command: str, text: str, moderator: bool = False) -> Invocation:
+    return Invocation(platform="bench", user_id="u1", user_name="bench", channel_id="c1", command=command,
+                      text=text, is_moderator=moderator)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--knowledge", action="append", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data:
+        loaded = open_index(args.knowledge, Path(data) / "cache")
+        searcher = Searcher(loaded.index)
+        core = chat_core(searcher, Path(data))
+        rows = [(f"normal: {q}", q) for q in NORMAL] + hostile_questions(loaded.index.word_counts)
+        results = []
+        for label, question in rows:
+            search = measure(lambda: searcher.search(question, 5), args.repeat)
+            ask = measure(lambda: core.handle(_invocation("ask", question)), args.repeat)
+            episode = measure(lambda: core.handle(_invocation("episode", question)), args.repeat)
+            kind = core.handle(_invocation("ask", question)).kind
+            results.append((label, len(question), search, ask, episode, kind))
+    report(results)
+
+
+def report(results) -> None:
+    normal = [r for r in results if r[0].startswith("normal")]
+    base = [max(r[col][0] for r in normal) for col in (2, 3, 4)], [max(r[col][1] for r in normal) for col in (2, 3, 4)]
+    print(f"{'question':<52} {'chars':>9} | {'search ms':>9} {'MB':>6} | {'/ask ms':>8} {'MB':>6} "
+          f"{'reply':>9} | {'/episode ms':>11} {'MB':>6}")
+    for label, chars, search, ask, episode, kind in results:
+        print(f"{label[:52]:<52} {chars:>9,} | {search[0]:>9.2f} {search[1]:>6.2f} | {ask[0]:>8.2f} "
+              f"{ask[1]:>6.2f} {kind:>9} | {episode[0]:>11.2f} {episode[1]:>6.2f}")
+    print()
+    for col, name in ((2, "search"), (3, "/ask"), (4, "/episode")):
+        hostile = [r for r in results if r not in normal]
+        slow = max(hostile, key=lambda r: r[col][0])
+        big = max(hostile, key=lambda r: r[col][1])
+        i = col - 2
+        print(f"{name}: normal up to {base[0][i]:.2f} ms, {base[1][i]:.2f} MB; worst time {slow[col][0]:.2f} ms "
+              f"({slow[col][0] / base[0][i]:.1f}x, {slow[0]}); worst memory {big[col][1]:.2f} MB "
+              f"(+{big[col][1] - base[1][i]:.2f} MB, {big[0]})")
+
+
+if __name__ == "__main__":
+    main()
