@@ -3,13 +3,18 @@
 A line starting with `/` is a command as typed in chat (`/ask ...`, `/pin ...`); any
 other line is a question. `/helpful` and `/unhelpful` rate the last answer; `/quit`
 or end of input stops. Output is each reply's plain text, then a blank line.
+
+Input is read as UTF-8 whatever the locale says; bytes that are not UTF-8 arrive at the
+core as lone surrogates, which it refuses with a short reply like any unreadable chat
+message. Output goes through `printable`, so archive text never drives the terminal.
 """
 from __future__ import annotations
 
 import sys
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from bot.models import Invocation, Reply
+from bot.printable import printable_stream
 
 PLATFORM = "console"
 FEEDBACK = {"helpful": True, "unhelpful": False}
@@ -72,8 +77,20 @@ class ConsoleSession:
 
 def run_console(core, user: str, moderator: bool, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
     interactive = stdin.isatty()
+    out = printable_stream(out)
     if interactive:
         role = "moderator" if moderator else "member"
         print(f"Podcast bot console as {user} ({role}). Type a question, /help, or /quit.", file=out)
-    ConsoleSession(core, user, moderator, out).run(stdin, prompt=interactive)
+    ConsoleSession(core, user, moderator, out).run(utf8_lines(stdin), prompt=interactive)
     return 0
+
+
+def utf8_lines(stdin: TextIO) -> Iterator[str]:
+    """The input's lines decoded as UTF-8, invalid bytes kept as lone surrogates
+    (`surrogateescape`): one bad line gets a reply, not the end of the session."""
+    source = getattr(stdin, "buffer", None)
+    if source is None:  # already text (a StringIO)
+        yield from stdin
+        return
+    for raw in source:
+        yield raw.decode("utf-8", errors="surrogateescape")

@@ -14,6 +14,7 @@ from typing import Callable
 
 from bot.app.settings import Settings, load_dotenv, log_options
 from bot.errors import UserError
+from bot.printable import printable_output
 
 log = logging.getLogger("bot")
 
@@ -77,7 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, *, dotenv: Path | None = Path(".env"),
          setup_logging: Callable[..., None] | None = None) -> int:
-    """Run one job; `dotenv=None` reads no `.env`, `setup_logging` replaces the logging setup."""
+    """Run one job; `dotenv=None` reads no `.env`, `setup_logging` replaces the logging setup.
+
+    Everything it prints (results, errors, log lines, argparse's messages) is written
+    through `printable`: archive text and typed text never reach the terminal raw."""
+    with printable_output():
+        return _run(argv, dotenv, setup_logging)
+
+
+def _run(argv: list[str] | None, dotenv: Path | None, setup_logging: Callable[..., None] | None) -> int:
     from bot.app.jobs import JOBS
 
     args = build_parser().parse_args(argv)
@@ -85,6 +94,7 @@ def main(argv: list[str] | None = None, *, dotenv: Path | None = Path(".env"),
         load_dotenv(dotenv)
     _configure_logging(args, os.environ, setup_logging)  # before anything that may log, settings included
     try:
+        _check_text_arguments(args)
         settings = Settings.from_env(knowledge=args.knowledge)
         return JOBS[args.job](args, settings)
     except UserError as exc:
@@ -95,6 +105,21 @@ def main(argv: list[str] | None = None, *, dotenv: Path | None = Path(".env"),
     except Exception:  # noqa: BLE001 - the operator gets one masked log event, not a raw traceback
         log.exception("python -m bot %s failed", args.job)
         return 1
+
+
+def _check_text_arguments(args) -> None:
+    """Invalid UTF-8 in an argument arrives as lone surrogates, which nothing can store or
+    print: refuse it now, naming the argument. File names are left alone (they need not
+    be UTF-8 and are only handed back to the file system)."""
+    from bot.core.inputs import require_readable
+
+    for name, value in vars(args).items():
+        if name in ("knowledge", "file"):
+            continue
+        try:
+            require_readable(*(value if isinstance(value, list) else [value]))
+        except UserError:
+            raise UserError(f"the {name} argument is not valid UTF-8 text") from None
 
 
 def _configure_logging(args, environ, setup_logging) -> None:

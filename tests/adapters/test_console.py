@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.adapters.console import ConsoleSession, parse_line
+from bot.adapters.console import ConsoleSession, parse_line, run_console
 from bot.app.cli import main
 from bot.app.settings import Settings
 from bot.app.wiring import build_core
+from bot.core.inputs import UNREADABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge"
@@ -153,3 +154,30 @@ def test_rating_after_a_not_found_says_there_is_nothing_to_rate(core):
     member.say("what roles are there for data engineers")
     member.say("qqqzzz xyzzy plugh")  # the last reply found nothing
     assert "My last reply quoted no answer, so there is nothing to rate." in member.say("/unhelpful")
+
+
+CONTROL_CHARACTERS = ("\x1b", "\x07", "\x9b", "\x08", "\r", "\u202e")
+HOSTILE_ARTICLE = (  # the title through YAML's escapes for ESC and BEL, the text as it is
+    '---\ntitle: "Zebra \\e]0;owned\\a migration"\n---\n# Zebra herds\n\n'
+    "Zebra herds cross the river \x1b[31mevery year\x1b[0m during the great migration,\x07 and the herd "
+    "\x9b2J follows the rain \u202ewhere the grass grows back\r quickly.\x08\n")
+
+
+def test_invalid_utf8_on_standard_input_gets_a_short_reply_and_the_session_goes_on(core):
+    stdin = io.TextIOWrapper(io.BytesIO(b"how do I join omdena\xff?\n/help\n"), encoding="utf-8")
+    out = io.StringIO()
+    assert run_console(core, "alice", False, stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert text.startswith(UNREADABLE) and "/ask QUESTION" in text and "went wrong" not in text
+
+
+def test_archive_text_reaches_the_terminal_without_control_characters(tmp_path):
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (folder / "zebras.md").write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    core = build_core(Settings(knowledge=(folder,), data_dir=tmp_path / "data"))
+    out = io.StringIO()
+    run_console(core, "alice", False, stdin=io.StringIO("why do zebra herds cross the river\n"), out=out)
+    text = out.getvalue()
+    assert "Zebra herds cross the river" in text and "\n" in text
+    assert not [c for c in CONTROL_CHARACTERS if c in text]

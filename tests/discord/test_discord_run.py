@@ -49,7 +49,7 @@ def test_cli_sync_runs_end_to_end_and_logs_to_stdout(monkeypatch, capsys):
         streams = []
         assert cli.main(["discord", "--sync", "--guild", str(GUILD_ID)], dotenv=None,
                         setup_logging=lambda **kw: streams.append(kw["stream"])) == 0
-        assert streams == [sys.stdout]
+        assert [s.stream for s in streams] == [sys.stdout]  # through bot.printable
         out = capsys.readouterr().out
         assert out.startswith(f"registered {len(EXPECTED)} commands for server {GUILD_ID}")
     finally:
