@@ -43,8 +43,7 @@ def search(args, settings: Settings) -> int:
     from bot.core.inputs import question_or_usage
 
     question = question_or_usage(args.question, 'try `python -m bot search "How do I join Omdena?"`')
-    if not 1 <= args.k <= 100:
-        raise UserError("-k must be between 1 and 100")
+    require_between(args.k, "-k", 1, 100)
     searcher, _ = open_searcher(settings)
     print(json.dumps(searcher.search(question, args.k).to_json(), ensure_ascii=False))
     return 0
@@ -53,9 +52,11 @@ def search(args, settings: Settings) -> int:
 def evaluate(args, settings: Settings) -> int:
     from bot.app.wiring import open_searcher
     from bot.core.answering import answer
-    from bot.core.evaluation import evaluate as score, read_questions
+    from bot.core.evaluation import evaluate as score
+    from bot.core.question_set import read_questions
     from bot.core.evaluation_report import render_report
 
+    require_between(args.k, "-k", 1, 100)
     questions = read_questions(args.file)
     searcher, loaded = open_searcher(settings)
     report = score(lambda question, k, previous: answer(searcher, question, k, previous), questions, args.k)
@@ -156,6 +157,7 @@ def report(args, settings: Settings) -> int:
     from bot.app.wiring import open_database
     from bot.store.answers import AnswerLog
 
+    require_between(args.n, "-n", 1, 10_000)
     lines = AnswerLog(open_database(settings)).report(limit=args.n)
     if not lines:
         print("Nothing to report: every question found an answer and none was marked unhelpful.")
@@ -167,6 +169,11 @@ def report(args, settings: Settings) -> int:
             f"{line.not_helpful}× not helpful" if line.not_helpful else "") if part)
         print(f"{line.total:>4}  {line.example}  ({why})")
     return 0
+
+
+def require_between(value: int, flag: str, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise UserError(f"{flag} must be between {low} and {high}")
 
 
 def episode_json(doc) -> dict:

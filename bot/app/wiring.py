@@ -6,12 +6,14 @@ hand from the same pieces.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime
 from typing import Callable
 
 from bot.app.settings import Settings
 from bot.core.context import utc_now
 from bot.core.dispatcher import Core
+from bot.errors import UserError
 from bot.knowledge_handle import KnowledgeHandle
 from bot.ops.archives import KnowledgeSources
 from bot.ratelimit import RateLimiter
@@ -50,8 +52,19 @@ def open_knowledge(settings: Settings) -> KnowledgeHandle:
 
 
 def open_database(settings: Settings) -> Database:
-    """The pins, answer log and feedback file in the data folder (created on first use)."""
-    return Database(settings.data_dir / DATABASE_FILE)
+    """The pins, answer log and feedback file in the data folder, opened (created and
+    migrated) now: a data folder that cannot hold it is one line of error at start, not a
+    failure on every question."""
+    db = Database(settings.data_dir / DATABASE_FILE)
+    try:
+        db.schema_version()
+    except (OSError, sqlite3.Error, RuntimeError) as exc:  # RuntimeError: a newer bot's schema
+        if isinstance(exc, (FileExistsError, NotADirectoryError)):  # the data folder is a file
+            reason = f"{settings.data_dir} is not a folder"
+        else:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UserError(f"cannot open the database {db.path}: {reason}") from None
+    return db
 
 
 def build_core(settings: Settings, knowledge: KnowledgeHandle | None = None,

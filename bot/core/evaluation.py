@@ -13,7 +13,6 @@ with `follows` is asked right after the line it names, as in a thread.
 """
 from __future__ import annotations
 
-import json
 import re
 import statistics
 import time
@@ -24,7 +23,6 @@ from typing import Callable
 
 from bot.core.answering import Answer, Previous
 from bot.core.intents import QUOTE
-from bot.errors import UserError
 from bot.retrieval.hits import SearchResult
 from bot.retrieval.loader import document_id
 
@@ -192,25 +190,6 @@ def _doc_in_top(outcome: QuestionOutcome, k: int) -> bool:
     if outcome.abstained:
         return False
     return any(_same_doc(h, g) for h in outcome.result.hits[:k] for g in gold_answers(outcome.question))
-
-
-def read_questions(path: Path) -> list[dict]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise UserError(f"cannot read question set {path}: {exc.strerror or exc}") from None
-    questions = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError:
-            raise UserError(f"{path}:{number}: not a JSON object") from None
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise UserError(f"{path}:{number}: needs a \"question\" string")
-        questions.append(item)
-    return questions
 
 
 def gold_answers(question: dict) -> list[dict]:

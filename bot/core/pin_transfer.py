@@ -2,15 +2,20 @@
 
 The file uses the `/pin` target syntax (`DOC_ID@MM:SS`, a YouTube link with `t=`) or a
 `note` with a link. Import checks every entry against the knowledge first and reports
-all bad entries by position; only a clean file is applied, in one transaction.
+all bad entries by position; only a clean file is applied, in one transaction. The file
+is read and parsed within bounds (operator_files, bounded_yaml); export never replaces
+anything but a regular file (atomic_file) and never creates folders.
 """
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import yaml
 
 from bot.atomic_file import write_atomically
+from bot.core.bounded_yaml import load_bounded_yaml
+from bot.core.operator_files import read_text_file
 from bot.errors import UserError
 from bot.models import Moment
 from bot.store.pins import Actor, Alias, PhraseTaken, Pin, PinEntry, PinStore
@@ -21,6 +26,8 @@ from bot.core.resolve import resolve_target
 from bot.core.targets import AnswerRef, NoteRef, parse_target
 
 MAX_QUOTE_CHARS = 5000  # an article paragraph, copied from a logged answer
+MAX_FILE_BYTES = 10_000_000
+MAX_LISTED_PROBLEMS = 20
 
 HEADER = ("# Pinned answers of the podcast bot. Edit and apply with:\n"
           "#   python -m bot pins import FILE.yaml\n"
@@ -30,7 +37,13 @@ HEADER = ("# Pinned answers of the podcast bot. Edit and apply with:\n"
 def export_pins(pins: PinStore, path: Path) -> int:
     entries = [_entry_dict(p) for p in pins.all()]
     text = HEADER + yaml.safe_dump({"pins": entries}, sort_keys=False, allow_unicode=True, width=100)
-    write_atomically(Path(path), text)
+    path = Path(path)
+    if not path.parent.is_dir():  # a mistyped folder is not created
+        raise UserError(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
     return len(entries)
 
 
@@ -44,12 +57,7 @@ def import_pins(pins: PinStore, path: Path, index, actor: Actor, at: str, replac
 
 def read_entries(path: Path, index) -> list[PinEntry]:
     """Every entry validated; a UserError lists all bad ones by position."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path} is not valid YAML: {exc}") from None
+    data = load_bounded_yaml(read_text_file(Path(path), "pins file", MAX_FILE_BYTES), str(path))
     items = data.get("pins") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise UserError(f"{path}: expected a list of pins under `pins:`; nothing imported.")
@@ -64,8 +72,10 @@ def read_entries(path: Path, index) -> list[PinEntry]:
         except UserError as exc:
             problems.append(f"  entry {position}{_label(item)}: {exc}")
     if problems:
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        listed = problems[:MAX_LISTED_PROBLEMS] + ([f"  … and {more} more"] if more > 0 else [])
         raise UserError(f"{path}: {len(problems)} bad entr{'y' if len(problems) == 1 else 'ies'}, "
-                        "nothing imported:\n" + "\n".join(problems))
+                        "nothing imported:\n" + "\n".join(listed))
     return entries
 
 
@@ -83,7 +93,8 @@ def _entry(item, index) -> PinEntry:
         if not isinstance(target, NoteRef):
             raise UserError("`note` must be a short text with a link")
     else:
-        raw = _text(str(item["target"]) if item["target"] is not None else None, "target")
+        scalar = item["target"] if isinstance(item["target"], (str, int)) else None
+        raw = _text(str(scalar) if scalar is not None else None, "target")
         if raw in index.documents:  # an article: no second to point at, so the quote comes along
             doc = index.documents[raw]
             resolved = Moment(text=_text(item.get("quote"), "quote", MAX_QUOTE_CHARS), doc_id=doc.doc_id, title=doc.title,
@@ -111,7 +122,7 @@ def _text(value, name: str, limit: int = MAX_QUESTION_CHARS) -> str:
 
 def _label(item) -> str:
     question = item.get("question") if isinstance(item, dict) else None
-    return f" (“{question}”)" if isinstance(question, str) else ""
+    return f" (“{textwrap.shorten(question, 60)}”)" if isinstance(question, str) else ""
 
 
 def _entry_dict(pin: Pin) -> dict:

@@ -35,7 +35,7 @@ def test_export_then_import_into_a_fresh_store_round_trips(core, db, index, tmp_
     answered = core.handle(invocation("ask", "omdena referral code"))
     assert answered.answer.doc_id == ARTICLE_ID  # an article answer: no second to point at
     core.handle(invocation("pin", moderator=True, answer_id=answered.answer_id))
-    path = tmp_path / "out" / "pins.yaml"
+    path = tmp_path / "pins.yaml"
     assert export_pins(PinStore(db), path) == 3
     data = yaml.safe_load(path.read_text())
     assert data["pins"][0]["target"] == f"{EPISODE_ID}@26:25"

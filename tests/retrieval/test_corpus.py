@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.evaluation import gold_answers, read_questions
+from bot.core.evaluation import gold_answers
+from bot.core.question_set import read_questions
 from bot.retrieval.index import build_index
 from bot.retrieval.loader import document_id, knowledge_files, load_knowledge
 from bot.retrieval.search import Searcher
