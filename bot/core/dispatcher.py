@@ -19,7 +19,7 @@ from bot.store.answers import AnswerLog
 from bot.store.pins import PinStore
 from bot.core import ask, episode_commands, pinning
 from bot.core.context import Context, utc_now
-from bot.core.inputs import clean_question, require_readable
+from bot.core.inputs import check_received, clean_question
 from bot.core.matching import PinMatcher
 from bot.core.render import help_text
 
@@ -64,8 +64,8 @@ class Core:
                          ephemeral=True, error_ref=ref)
 
     def _dispatch(self, inv: Invocation) -> Reply:
-        require_readable(inv.command, inv.text, inv.user_id, inv.user_name, inv.channel_id, inv.thread_id,
-                         *(inv.options or {}).values())
+        check_received(inv.command, inv.text, inv.user_id, inv.user_name, inv.channel_id, inv.thread_id,
+                       *(inv.options or {}).values())
         if inv.command not in COMMAND_NAMES:
             raise UserError(f"I don't know the command `{inv.command}`; try `/help`.")
         if command(inv.command).moderator_only and not inv.is_moderator:
@@ -86,7 +86,7 @@ class Core:
         return ask.ask(ctx, inv, question)
 
     def _feedback(self, platform: str, user_id: str, answer_id: str, helpful: bool) -> Reply:
-        require_readable(platform, user_id, answer_id)
+        check_received(platform, user_id, answer_id)
         if not self._ctx.answers.vote(answer_id, platform, user_id, helpful, self._ctx.timestamp()):
             raise UserError("I don't know that answer any more, so I couldn't record your feedback.")
         log.info("feedback on %s by %s:%s: %s", answer_id, platform, user_id, "helpful" if helpful else "not helpful")

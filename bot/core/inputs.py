@@ -36,6 +36,15 @@ def require_readable(*texts: str | None) -> None:
             raise UserError(UNREADABLE)
 
 
+def check_received(*texts: str | None) -> None:
+    """Every text of a message as it arrived: a UserError when one is too long to read
+    (checked first, before any work on it) or unreadable."""
+    for text in texts:
+        if isinstance(text, str) and len(text) > MAX_MESSAGE_CHARS:
+            raise _too_long("message", len(text))
+    require_readable(*texts)
+
+
 def strip_control(text: str) -> str:
     """Control and format characters become spaces (a tab or newline is a word break)."""
     return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
@@ -53,9 +62,7 @@ def tidy(text: str) -> str:
     """One line of text: control characters out, Slack link markup unwrapped, spaces
     collapsed; a UserError for a message too long to read or holding unreadable text."""
     text = text or ""
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise _too_long(len(text))
-    require_readable(text)
+    check_received(text)
     return " ".join(unwrap_links(strip_control(text)).split())
 
 
@@ -64,12 +71,12 @@ def clean_question(text: str) -> str:
     question = " ".join(strip_mentions(tidy(text)).split())
     length = len(unicodedata.normalize("NFKC", question))
     if length > MAX_QUESTION_CHARS:
-        raise _too_long(length)
+        raise _too_long("question", length)
     return question
 
 
-def _too_long(length: int) -> UserError:
-    return UserError(f"That question is too long ({length} characters); please keep it under "
+def _too_long(what: str, length: int) -> UserError:
+    return UserError(f"That {what} is too long ({length} characters); please keep it under "
                      f"{MAX_QUESTION_CHARS} characters.")
 
 

@@ -1,6 +1,7 @@
-"""Text no encoding can carry (a lone surrogate: "\\ud800" in a platform's JSON, invalid
-UTF-8 read with surrogateescape) gets a short refusal from the core, whichever field of
-the invocation holds it, and never "something went wrong" with an error reference."""
+"""A message too long to read, or text no encoding can carry (a lone surrogate: "\\ud800"
+in a platform's JSON, invalid UTF-8 read with surrogateescape), gets a short refusal
+from the core, whichever field of the invocation holds it, and never "something went
+wrong" with an error reference."""
 from __future__ import annotations
 
 import pytest
@@ -40,3 +41,13 @@ def test_in_structured_options_and_feedback(core):
     assert refused_plainly(core.handle(invocation("pin", moderator=True, answer_id=BAD)))
     assert refused_plainly(core.feedback("test", "u1", BAD, True))
     assert refused_plainly(core.feedback("test", BAD, "a1", True))
+
+
+@pytest.mark.parametrize("command", ["ask", "help", "episode", "pin"])
+def test_a_huge_message_is_refused_before_anything_reads_it(core, command):
+    from tests.fakes.memory import peak_mb
+
+    huge = invocation(command, "\u3389" * 1_000_000, moderator=True)
+    replies = []
+    assert peak_mb(lambda: replies.append(core.handle(huge))) < 0.5
+    assert replies[0].kind == ERROR and "too long (1000000 characters)" in replies[0].text and not replies[0].error_ref
