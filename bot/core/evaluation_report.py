@@ -2,7 +2,10 @@
 routing of a routing set, and the questions not answered at rank 1."""
 from __future__ import annotations
 
+import textwrap
+
 from bot.core.evaluation import Report, routed_right
+from bot.core.inputs import MAX_QUESTION_CHARS
 
 
 def render_report(report: Report, from_cache: bool) -> str:
@@ -53,7 +56,8 @@ def _failure_lines(outcome) -> list[str]:
         gold = f"{q['intent']} {q.get('docs') or q.get('person') or ''}"
     why = outcome.miss() or ("routed wrong" if q.get("intent") and not routed_right(outcome) else "answered")
     rank = f"first hit at {outcome.first_hit}" if outcome.first_hit else "no hit in top k"
-    lines = [f"- [{q.get('id', '?')}] {q['question']}  (gold: {gold}; {why}; {rank}; "
+    question = textwrap.shorten(q["question"], MAX_QUESTION_CHARS)  # a file's question can be megabytes
+    lines = [f"- [{q.get('id', '?')}] {question}  (gold: {gold}; {why}; {rank}; "
              f"routed {outcome.answer.route.kind})"]
     for hit in outcome.result.hits[:3]:
         lines.append(f"    {hit.document.doc_id} @{hit.start} {hit.score:.2f}: {hit.text[:100]}")
