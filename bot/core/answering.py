@@ -16,6 +16,7 @@ from bot.core.intents import COUNT, EPISODE, EPISODES_ABOUT, LATEST, PERSON, QUO
 from bot.retrieval.catalog import name_words
 from bot.retrieval.documents import EPISODE as EPISODE_KIND, Document, Person
 from bot.retrieval.hits import SearchResult
+from bot.retrieval.query import MAX_READ_CHARS
 
 FOLLOW_UP_WINDOW = timedelta(minutes=30)
 MAX_EPISODE_CARDS = 5
@@ -48,6 +49,7 @@ class Answer:
 
 def answer(searcher, question: str, k: int, previous: Previous | None = None,
            now: datetime | None = None) -> Answer:
+    question = question[:MAX_READ_CHARS]  # as search reads it: `eval` hands over any length
     catalog = searcher.catalog
     asked = route(question, catalog)
     if asked.kind == LATEST:

@@ -65,7 +65,7 @@ def route(question: str, catalog: Catalog) -> Route:
     mentions = _trusted(catalog.mentions(question), words, catalog)
     named = tuple(dict.fromkeys(p for m in mentions for p in m.people))
     topical = _topical(question, mentions)
-    distinctive = [w for w in topical if not catalog.is_said_widely(w)]  # not "datatalks", "club"
+    distinctive = [w for w in dict.fromkeys(topical) if not catalog.is_said_widely(w)]  # not "datatalks", "club"
     asks_for_episodes = _asks_for_episodes(words, set(topical))
     if _asks_how_many(words):
         return Route(COUNT) if not distinctive else Route(EPISODES_ABOUT, topic=" ".join(topical))

@@ -20,14 +20,22 @@ from bot.retrieval.documents import EPISODE, Document, Person
 from bot.retrieval.episode_lookup import newest_episode
 
 _NAME_WORD = re.compile(r"[a-z0-9]+")
+_MARKS_INSIDE_A_WORD = re.compile(r"(?<=[a-z0-9])[^\x00-\x7f]+(?=[a-z0-9])")
 # An episode's metadata, field by field, and how much a match there says about its topic.
 METADATA_WEIGHTS = {"title": 2.0, "topics": 1.5, "chapters": 1.0, "description": 1.0, "guests": 1.0}
 
 
 def name_words(text: str) -> list[str]:
-    """Lower-case words without accents: how names are compared ("Zoë" == "zoe")."""
+    """Lower-case words without accents: how names are compared ("Zoë" == "zoe").
+
+    Only marks between two letters change the words (they join them), so only the runs
+    of non-ASCII characters between two letters are looked at, not every character."""
     folded = unicodedata.normalize("NFKD", text.lower())
-    return _NAME_WORD.findall("".join(ch for ch in folded if not unicodedata.combining(ch)))
+    return _NAME_WORD.findall(_MARKS_INSIDE_A_WORD.sub(_join_or_split, folded))
+
+
+def _join_or_split(run: re.Match) -> str:
+    return "" if all(unicodedata.combining(ch) for ch in run.group()) else " "
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ the index cache stores, so it stays plain (strings, numbers, tuples).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.weblinks import web_url, youtube_link
 
@@ -65,7 +66,7 @@ class Document:
             return None
         return f"s{self.season:02d}e{self.episode:02d}"
 
-    @property
+    @cached_property  # the router asks it of every episode for every person a question names
     def hosts(self) -> tuple[str, ...]:
         """Speakers who are not guests: the people asking the questions.
 

@@ -55,6 +55,7 @@ class Searcher:
         self.settings = settings
         self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
         self._idf: dict[str, float] = {}
+        self._documents_saying: dict[str, int] = {}
         self._by_host = host_lines(index)
         weights = {TEXT: 1.0, HEAD: settings.head_weight, DOC: settings.doc_weight}
         self._ranking = index.ranking if weights == FIELD_WEIGHTS and index.ranking else merge_fields(index.fields, weights)
@@ -104,13 +105,17 @@ class Searcher:
         return any(self.documents_saying(term) for term in self.parser.parse(question).terms)
 
     def documents_saying(self, stem: str) -> int:
-        """How many documents' passages contain `stem`."""
-        text = self.index.fields[TEXT]
-        i = text.vocabulary.get(stem)
-        if i is None:
-            return 0
-        rows = text.doc_ids[text.offsets[i]: text.offsets[i + 1]]
-        return len(np.unique(self.index.passages.columns["doc"][rows]))
+        """How many documents' passages contain `stem` (remembered per archive word: the
+        router asks it of every word of a question)."""
+        count = self._documents_saying.get(stem)
+        if count is None:
+            text = self.index.fields[TEXT]
+            i = text.vocabulary.get(stem)
+            if i is None:
+                return 0
+            rows = text.doc_ids[text.offsets[i]: text.offsets[i + 1]]
+            count = self._documents_saying[stem] = len(np.unique(self.index.passages.columns["doc"][rows]))
+        return count
 
     def _rows_of(self, doc_ids: frozenset[str]) -> np.ndarray:
         """Per passage row: whether it belongs to one of `doc_ids`."""

@@ -51,3 +51,14 @@ def test_a_huge_message_is_refused_before_anything_reads_it(core, command):
     replies = []
     assert peak_mb(lambda: replies.append(core.handle(huge))) < 0.5
     assert replies[0].kind == ERROR and "too long (1000000 characters)" in replies[0].text and not replies[0].error_ref
+
+
+def test_the_answer_path_reads_a_bounded_part_of_a_long_question(index):
+    """`eval` hands the answer path a file's question as it is (3 MB here)."""
+    from bot.core.answering import answer
+    from bot.retrieval.search import Searcher
+    from tests.fakes.memory import peak_mb
+
+    searcher = Searcher(index)
+    huge = "who was the guest on omdena volunteering " * 75_000
+    assert peak_mb(lambda: answer(searcher, huge, 5)) < 4
