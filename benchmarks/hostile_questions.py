@@ -5,10 +5,11 @@
 
 For each question it prints the time of one search (median of `--repeat` runs) and the
 peak memory that search allocates (tracemalloc: Python objects and numpy arrays), beside
-normal questions measured in the same run; then the same through the chat core (`/ask`,
-with its pin matcher, episode suggestions and answer log, and `/episode`), where a
-question over 500 characters is refused before any search. The last lines name the
-worst case of each column as a multiple of the normal question.
+normal questions measured in the same run; then the same for the whole answer path that
+`eval` takes (routing, then one or more searches), and through the chat core (`/ask`,
+with its pin matcher and answer log, and `/episode`), where a question over 500
+characters is refused before any search. The last lines name the worst case of each
+column beside the worst normal question.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.core.answering import answer  # noqa: E402
 from bot.core.dispatcher import Core  # noqa: E402
 from bot.knowledge_handle import KnowledgeHandle  # noqa: E402
 from bot.models import Invocation  # noqa: E402
@@ -129,31 +131,34 @@ def main() -> None:
         rows = [(f"normal: {q}", q) for q in NORMAL] + hostile_questions(loaded.index.word_counts)
         results = []
         for label, question in rows:
-            search = measure(lambda: searcher.search(question, 5), args.repeat)
-            ask = measure(lambda: core.handle(_invocation("ask", question)), args.repeat)
-            episode = measure(lambda: core.handle(_invocation("episode", question)), args.repeat)
+            costs = [measure(lambda: searcher.search(question, 5), args.repeat),
+                     measure(lambda: answer(searcher, question, 5), args.repeat),
+                     measure(lambda: core.handle(_invocation("ask", question)), args.repeat),
+                     measure(lambda: core.handle(_invocation("episode", question)), args.repeat)]
             kind = core.handle(_invocation("ask", question)).kind
-            results.append((label, len(question), search, ask, episode, kind))
+            results.append((label, len(question), costs, kind))
     report(results)
 
 
+COLUMNS = ("search", "answer (eval)", "/ask", "/episode")
+
+
 def report(results) -> None:
-    normal = [r for r in results if r[0].startswith("normal")]
-    base = [max(r[col][0] for r in normal) for col in (2, 3, 4)], [max(r[col][1] for r in normal) for col in (2, 3, 4)]
-    print(f"{'question':<52} {'chars':>9} | {'search ms':>9} {'MB':>6} | {'/ask ms':>8} {'MB':>6} "
-          f"{'reply':>9} | {'/episode ms':>11} {'MB':>6}")
-    for label, chars, search, ask, episode, kind in results:
-        print(f"{label[:52]:<52} {chars:>9,} | {search[0]:>9.2f} {search[1]:>6.2f} | {ask[0]:>8.2f} "
-              f"{ask[1]:>6.2f} {kind:>9} | {episode[0]:>11.2f} {episode[1]:>6.2f}")
+    print(f"{'question':<50} {'chars':>9} | " + " | ".join(f"{c + ' ms':>16} {'MB':>5}" for c in COLUMNS)
+          + f" | {'/ask reply':>10}")
+    for label, chars, costs, kind in results:
+        print(f"{label[:50]:<50} {chars:>9,} | " + " | ".join(f"{ms:>16.2f} {mb:>5.2f}" for ms, mb in costs)
+              + f" | {kind:>10}")
     print()
-    for col, name in ((2, "search"), (3, "/ask"), (4, "/episode")):
-        hostile = [r for r in results if r not in normal]
-        slow = max(hostile, key=lambda r: r[col][0])
-        big = max(hostile, key=lambda r: r[col][1])
-        i = col - 2
-        print(f"{name}: normal up to {base[0][i]:.2f} ms, {base[1][i]:.2f} MB; worst time {slow[col][0]:.2f} ms "
-              f"({slow[col][0] / base[0][i]:.1f}x, {slow[0]}); worst memory {big[col][1]:.2f} MB "
-              f"(+{big[col][1] - base[1][i]:.2f} MB, {big[0]})")
+    normal = [r for r in results if r[0].startswith("normal")]
+    hostile = [r for r in results if r not in normal]
+    for i, name in enumerate(COLUMNS):
+        base_ms, base_mb = max(r[2][i][0] for r in normal), max(r[2][i][1] for r in normal)
+        slow = max(hostile, key=lambda r: r[2][i][0])
+        big = max(hostile, key=lambda r: r[2][i][1])
+        print(f"{name}: normal up to {base_ms:.2f} ms, {base_mb:.2f} MB; worst {slow[2][i][0]:.2f} ms "
+              f"(+{slow[2][i][0] - base_ms:.2f} ms, {slow[0]}), worst {big[2][i][1]:.2f} MB "
+              f"(+{big[2][i][1] - base_mb:.2f} MB, {big[0]})")
 
 
 if __name__ == "__main__":

@@ -90,13 +90,14 @@ def _window_keys(ids: np.ndarray, distinct: np.ndarray, base: int, width: int) -
 
 def _joined(sequences: TermSequences, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows' term ids one after another, each row followed by -1; and the row of each."""
-    offsets = sequences.offsets
-    lengths = offsets[rows + 1] - offsets[rows]
-    joined = np.full(int(lengths.sum()) + len(rows), -1, dtype=np.int64)
-    at = 0
-    for row, length in zip(rows.tolist(), lengths.tolist()):
-        joined[at: at + length] = sequences.ids[offsets[row]: offsets[row] + length]
-        at += length + 1
+    lengths = sequences.offsets[rows + 1] - sequences.offsets[rows]
+    total = int(lengths.sum())
+    earlier = np.cumsum(lengths) - lengths  # terms of the rows before each row
+    joined = np.full(total + len(rows), -1, dtype=np.int64)
+    spoken = np.arange(total)
+    # Term t of the rows (in order) sits after one separator per earlier row.
+    joined[spoken + np.repeat(np.arange(len(rows)), lengths)] = \
+        sequences.ids[spoken + np.repeat(sequences.offsets[rows] - earlier, lengths)]
     return joined, np.repeat(rows, lengths + 1)
 
 
