@@ -33,6 +33,7 @@ from bot.models import Invocation  # noqa: E402
 from bot.ratelimit import RateLimiter  # noqa: E402
 from bot.retrieval.cached_index import open_index  # noqa: E402
 from bot.retrieval.search import Searcher  # noqa: E402
+from bot.retrieval.spelling import SpellingCorrector  # noqa: E402
 from bot.store.answers import AnswerLog  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.pins import PinStore  # noqa: E402
@@ -43,8 +44,11 @@ CHAT_CHARS = 500   # what a chat message may carry (core/inputs.py)
 EVAL_CHARS = 3_000_000  # what a question file fed to `eval` may carry
 
 
-def hostile_questions(word_counts: dict[str, int]) -> list[tuple[str, str]]:
-    """(label, question): long words, many words, repeats, expanding characters, scripts."""
+def hostile_questions(index) -> list[tuple[str, str]]:
+    """(label, question): long words, many words, repeats, expanding characters, scripts,
+    names and the router's shape words."""
+    word_counts = index.word_counts
+    names = " ".join(p.name for p in list(index.people.values())[:60])
     rng = random.Random(12)
     common = [w for w, _ in sorted(word_counts.items(), key=lambda item: -item[1])][:400]
     trusted_long = max((w for w, c in word_counts.items() if c >= 3), key=len)
@@ -86,17 +90,24 @@ def hostile_questions(word_counts: dict[str, int]) -> list[tuple[str, str]]:
         ("mixed scripts (Cyrillic a in 'data')", fill("d\u0430ta sci\u0435nce ")),
         ("full-width letters", fill("\uff44\uff41\uff54\uff41 ")),
         ("control characters and ESC sequences", fill("\x1b[31mdata\x07 \x00science ")),
+        ("which episode with 60 guests' names", fill("which episode with " + names)),
+        ("the host's name repeated", fill("alexey grigorev ")),
+        ("'how many episodes' repeated", fill("how many episodes ")),
+        ("'is there an episode about' repeated", fill("is there an episode about ")),
     ]
 
 
-def measure(run, repeat: int) -> tuple[float, float]:
-    """(median milliseconds, peak MB allocated) of `run()`."""
-    run()  # warm: first-sight caches are not the steady cost
+def measure(run, repeat: int, fresh) -> tuple[float, float]:
+    """(median milliseconds, peak MB allocated) of `run()`, each time after `fresh()`."""
+    fresh()
+    run()  # warm: the archive's words met once (idf, stems) are not the steady cost
     times = []
     for _ in range(repeat):
+        fresh()
         began = time.perf_counter()
         run()
         times.append((time.perf_counter() - began) * 1000)
+    fresh()
     tracemalloc.start()
     tracemalloc.reset_peak()
     before = tracemalloc.get_traced_memory()[0]
@@ -128,13 +139,16 @@ def main() -> None:
         loaded = open_index(args.knowledge, Path(data) / "cache")
         searcher = Searcher(loaded.index)
         core = chat_core(searcher, Path(data))
-        rows = [(f"normal: {q}", q) for q in NORMAL] + hostile_questions(loaded.index.word_counts)
+
+        def fresh() -> None:  # an attacker's every message brings new words: nothing recalled
+            searcher.parser.speller = SpellingCorrector(loaded.index.word_counts)
+        rows = [(f"normal: {q}", q) for q in NORMAL] + hostile_questions(loaded.index)
         results = []
         for label, question in rows:
-            costs = [measure(lambda: searcher.search(question, 5), args.repeat),
-                     measure(lambda: answer(searcher, question, 5), args.repeat),
-                     measure(lambda: core.handle(_invocation("ask", question)), args.repeat),
-                     measure(lambda: core.handle(_invocation("episode", question)), args.repeat)]
+            costs = [measure(lambda: searcher.search(question, 5), args.repeat, fresh),
+                     measure(lambda: answer(searcher, question, 5), args.repeat, fresh),
+                     measure(lambda: core.handle(_invocation("ask", question)), args.repeat, fresh),
+                     measure(lambda: core.handle(_invocation("episode", question)), args.repeat, fresh)]
             kind = core.handle(_invocation("ask", question)).kind
             results.append((label, len(question), costs, kind))
     report(results)

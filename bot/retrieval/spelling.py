@@ -18,6 +18,7 @@ _LETTERS = string.ascii_lowercase + string.digits
 MIN_LENGTH = 4      # shorter words have too many neighbours to guess from
 MIN_COUNT = 3       # a correction must be a word the archive uses repeatedly
 MAX_LENGTH = 30     # longer words are never corrected, whatever the archive holds (~2,200 edits)
+REMEMBERED = 4096   # recent answers: one question is parsed several times (routing, topic, quote)
 
 
 class SpellingCorrector:
@@ -25,6 +26,7 @@ class SpellingCorrector:
         self.word_counts = word_counts
         self._trusted = frozenset(w for w, count in word_counts.items() if count >= MIN_COUNT)
         self.max_length = min(max(map(len, self._trusted), default=0) + 1, MAX_LENGTH)
+        self._recent: dict[str, str | None] = {}
 
     def worth_trying(self, word: str) -> bool:
         """Whether `correct` would build the word's edits (the costly part)."""
@@ -35,8 +37,12 @@ class SpellingCorrector:
         """The archive's spelling of an unknown word, or None to leave it alone."""
         if not self.worth_trying(word):
             return None
-        candidates = _edits(word) & self._trusted  # one set operation in C, not a lookup per edit
-        return max(candidates, key=lambda c: (self.word_counts[c], c), default=None)
+        if word not in self._recent:
+            if len(self._recent) >= REMEMBERED:  # bounded: endless new words must not grow it
+                self._recent.clear()
+            candidates = _edits(word) & self._trusted  # one set operation in C, not a lookup per edit
+            self._recent[word] = max(candidates, key=lambda c: (self.word_counts[c], c), default=None)
+        return self._recent[word]
 
 
 def _edits(word: str) -> set[str]:

@@ -95,3 +95,12 @@ def test_the_stem_cache_keeps_no_long_words():
 ])
 def test_many_or_repeated_words_cost_a_few_mb_at_most(searcher, question):
     assert peak_mb(lambda: searcher.search(question)) < FEW_MB
+
+
+def test_the_correctors_memory_of_recent_words_stays_bounded():
+    from bot.retrieval.spelling import REMEMBERED
+
+    speller = SpellingCorrector({"volunteering": 9, "omdena": 5})
+    words = junk(REMEMBERED * 3, 12)
+    assert retained_mb(lambda: [speller.correct(w) for w in words]) < 2  # 12,288 words: ~3 MB if all kept
+    assert speller.correct("volunteerimg") == "volunteering"
