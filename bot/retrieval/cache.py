@@ -88,7 +88,7 @@ def knowledge_fingerprint(folders: list[Path], digests: FileDigests | None = Non
 
 
 def cache_path(cache_dir: Path, folders: list[Path]) -> Path:
-    key = hashlib.sha256("\0".join(str(f.resolve()) for f in folders).encode()).hexdigest()
+    key = hashlib.sha256(b"\0".join(os.fsencode(f.resolve()) for f in folders)).hexdigest()  # any name
     return cache_dir / f"index-{key[:16]}.npz"
 
 
@@ -104,7 +104,8 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
                    for name, bm in _models(index).items()},
     }
     arrays = {  # passage texts stay bytes, out of the JSON: they are decoded one hit at a time
-        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+        # surrogateescape: file names that are not UTF-8 (a knowledge folder's) round-trip as they are
+        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(errors="surrogateescape"), dtype=np.uint8),
         "passage_text": np.frombuffer(index.passages.blob, dtype=np.uint8),
         "spelling_counts": np.fromiter(index.word_counts.values(), dtype=np.int64, count=len(index.word_counts)),
     }
@@ -143,7 +144,7 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
     with open(path, "rb") as raw:
         data = raw.read()  # read once: the file may be replaced while we read it
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-        meta = json.loads(npz["meta"].tobytes().decode())
+        meta = json.loads(npz["meta"].tobytes().decode(errors="surrogateescape"))
         if meta.get("magic") != MAGIC or meta.get("format") != FORMAT:
             raise _Stale("written by another program or version")
         if meta.get("fingerprint") != fingerprint:

@@ -150,3 +150,13 @@ def test_invalid_utf8_arguments_and_input_in_a_real_process(tmp_path):
                              cwd=ROOT, env=env, capture_output=True, timeout=60)
     assert console.returncode == 0 and b"can't read that" in console.stdout and b"(s17e07)" in console.stdout
     assert b"went wrong" not in console.stdout and b"Traceback" not in console.stderr
+
+
+def test_a_knowledge_folder_whose_name_is_not_utf8(run, tmp_path):
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/k\xff\x1b[31m"))
+    folder.mkdir()
+    for source in KNOWLEDGE.iterdir():
+        (folder / source.name).write_bytes(source.read_bytes())
+    code, out, err = run("index", knowledge=[folder])
+    assert code == 0 and "2 documents" in out, err
+    assert run("search", "how do I join omdena", knowledge=[folder])[0] == 0  # the cache it wrote is found
