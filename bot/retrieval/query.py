@@ -14,6 +14,7 @@ dev and held-out sets: 270 characters, 26 distinct terms, 2 typos).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.retrieval.spelling import SpellingCorrector
@@ -49,14 +50,15 @@ class QueryParser:
 
     def parse(self, text: str) -> Query:
         words = self._searched_words(text)
-        fixes = self._corrections(words)
+        fixes = self._corrections(words, names_and_acronyms(text[:MAX_READ_CHARS]))
         terms: list[str] = []
         corrections: list[tuple[str, str]] = []
         for word in words:
             if word in fixes:
                 corrections.append((word, fixes[word]))
                 word = fixes[word]
-            terms.extend(self.tokenizer(word))
+            if word not in CHAT_FILLER:  # a typo of filler ("realy") is filler too
+                terms.extend(self.tokenizer(word))
         return Query(text, tuple(terms), tuple(corrections))
 
     def _searched_words(self, text: str) -> list[str]:
@@ -72,14 +74,33 @@ class QueryParser:
                 break
         return words
 
-    def _corrections(self, words: list[str]) -> dict[str, str]:
-        """Typed word -> the archive's spelling, for the first few unknown words."""
+    def _corrections(self, words: list[str], protected: set[str]) -> dict[str, str]:
+        """Typed word -> the archive's spelling, for the first few unknown words; never for
+        a name or an acronym ("Pinot" is not a typo of "pivot")."""
         fixes: dict[str, str] = {}
         if self.speller is None:
             return fixes
-        tries = [w for w in dict.fromkeys(words) if self.speller.worth_trying(w)][:MAX_SPELLING_TRIES]
+        tries = [w for w in dict.fromkeys(words)
+                 if w not in protected and self.speller.worth_trying(w)][:MAX_SPELLING_TRIES]
         for word in tries:
             fixed = self.speller.correct(word)
-            if fixed and fixed not in CHAT_FILLER:
+            if fixed:
                 fixes[word] = fixed
         return fixes
+
+
+_TYPED = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)[\"'“(]*(?=[A-Za-z])")
+
+
+def names_and_acronyms(text: str) -> set[str]:
+    """Words typed as names or acronyms, lower-cased: capitalised inside a sentence
+    ("Apache Pinot"), all capitals ("SOC"), or letters with digits ("bf16")."""
+    starts = {m.end() for m in _SENTENCE_START.finditer(text)}
+    found = set()
+    for match in _TYPED.finditer(text):
+        word = match.group(0)
+        if (len(word) >= 2 and word.isupper()) or any(c.isdigit() for c in word) \
+                or (word[0].isupper() and match.start() not in starts and word != "I"):
+            found.add(word.lower())
+    return found

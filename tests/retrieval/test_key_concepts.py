@@ -77,3 +77,15 @@ def test_the_searcher_abstains_and_says_which_concept_is_missing(searcher):
     assert result.abstained and result.missing == "Kubecost"
     answered = searcher.search("when does a team need a feature store?")
     assert not answered.abstained and answered.missing is None
+
+
+def test_spelling_never_rewrites_a_name_or_an_acronym_and_a_typo_of_filler_is_filler():
+    from bot.retrieval.query import QueryParser
+    from bot.retrieval.spelling import SpellingCorrector
+    from bot.retrieval.tokenizer import Tokenizer
+
+    parser = QueryParser(Tokenizer(), SpellingCorrector({"pivot": 50, "theory": 50, "tables": 50}))
+    assert parser.parse("does anyone use Apache Pinot tables?").corrections == ()
+    assert parser.parse("does anyone use apache pinot tables?").corrections == (("pinot", "pivot"),)
+    assert parser.parse("the theroy of tables").corrections == (("theroy", "theory"),)
+    assert parser.parse("is it realy worth it").terms == ("worth",)  # "really" is chat filler
