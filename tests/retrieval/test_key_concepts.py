@@ -84,7 +84,7 @@ def test_spelling_never_rewrites_a_name_or_an_acronym_and_a_typo_of_filler_is_fi
     from bot.retrieval.spelling import SpellingCorrector
     from bot.retrieval.tokenizer import Tokenizer
 
-    parser = QueryParser(Tokenizer(), SpellingCorrector({"pivot": 50, "theory": 50, "tables": 50}))
+    parser = QueryParser(Tokenizer(), SpellingCorrector({"pivot": 50, "theory": 50, "tables": 50, "really": 50}))
     assert parser.parse("does anyone use Apache Pinot tables?").corrections == ()
     assert parser.parse("does anyone use apache pinot tables?").corrections == (("pinot", "pivot"),)
     assert parser.parse("the theroy of tables").corrections == (("theroy", "theory"),)
