@@ -25,7 +25,11 @@ ARCHIVE_NOUNS = frozenset("episode episodes ep eps podcast podcasts".split())
 GUEST_NOUNS = frozenset("guest guests speaker speakers host hosts".split())
 PEOPLE_WORDS = frozenset("someone somebody anyone person people".split())  # "someone from Tesla"
 RECENCY = frozenset("latest newest recent recently last new newer lately".split())
-RELEASE = frozenset("came come coming out released release dropped published uploaded aired live".split())
+RELEASE = frozenset("came come coming out released release drop drops dropped published uploaded aired "
+                    "live".split())
+CITING = frozenset("the some an a one that this your his her their".split())  # "in the podcast ... said"
+BEEN_ON = frozenset("had have has was were been ever any anyone anybody".split())  # "had X on the podcast"
+HOSTING = frozenset("hosts host runs run created founded started".split())
 # Words that ask for episodes when they lead up to an archive noun ("which episode",
 # "is there an episode", "recommend a podcast") or follow it ("episode about X").
 ASKING_BEFORE = frozenset("which what any is was are were there do does did have has had got recommend "
@@ -42,7 +46,7 @@ EPISODE_FORM = frozenset("which what episode episodes ep eps podcast with was we
 # Said next to a name, these mean the person's episode ("the interview with Xia").
 NAMED_EPISODE = frozenset("interview interviews talk session chat".split())
 SHAPE_WORDS = (ARCHIVE_NOUNS | GUEST_NOUNS | PEOPLE_WORDS | RECENCY | RELEASE | ASKING_BEFORE | TOPIC_AFTER | PERSON_FORM
-               | EPISODE_FORM | {"how", "many", "number", "total", "count", "so", "far", "far", "ever", "yet",
+               | EPISODE_FORM | HOSTING | {"how", "many", "number", "total", "count", "so", "far", "far", "ever", "yet",
                                  "all", "altogether", "week", "month", "today", "anything", "something"})
 _CODE = re.compile(r"\bs(?:eason)?\s*0*(\d{1,3})\s*,?\s*e(?:p(?:isode)?)?\s*0*(\d{1,3})\b", re.I)
 
@@ -64,12 +68,17 @@ def route(question: str, catalog: Catalog) -> Route:
     words = name_words(question)
     mentions = _trusted(catalog.mentions(question), words, catalog)
     named = tuple(dict.fromkeys(p for m in mentions for p in m.people))
-    topical = _topical(question, mentions)
-    distinctive = [w for w in dict.fromkeys(topical) if not catalog.is_said_widely(w)]  # not "datatalks", "club"
-    asks_for_episodes = _asks_for_episodes(words, set(topical))
+    topical = [w for w in _topical(question, mentions) if w not in catalog.show_words]  # not "dtc"
+    distinctive = [w for w in dict.fromkeys(topical) if not catalog.is_said_widely(w)]
+    archive = ARCHIVE_NOUNS | catalog.show_words  # "the podcast", "DTC"
+    if _asks_who_hosts(words, archive) and not distinctive:
+        host = catalog.main_host()
+        if host is not None:
+            return Route(PERSON, people=(host,))
+    asks_for_episodes = _asks_for_episodes(words, set(topical), archive)
     if _asks_how_many(words):
         return Route(COUNT) if not distinctive else Route(EPISODES_ABOUT, topic=" ".join(topical))
-    if _asks_for_newest(words) and not distinctive and not named:
+    if _asks_for_newest(words, archive) and not distinctive and not named:
         return Route(LATEST)
     if named and not set(topical) - NAMED_EPISODE:
         if set(words) & (ARCHIVE_NOUNS | NAMED_EPISODE | {"appear", "appeared", "featuring", "featured"}):
@@ -113,36 +122,57 @@ def _asks_how_many(words: list[str]) -> bool:
     return False
 
 
-def _asks_for_newest(words: list[str]) -> bool:
+def _asks_for_newest(words: list[str], archive: frozenset[str]) -> bool:
     """A recency word near an archive noun ("latest episode", "new on the podcast"), or
     near a release word ("what came out last")."""
     for i, word in enumerate(words):
         if word in RECENCY:
             near = set(words[max(0, i - 4): i + 5])
-            if near & (ARCHIVE_NOUNS | RELEASE):
+            if near & (archive | RELEASE):
                 return True
     return False
 
 
-def _asks_for_episodes(words: list[str], topical: set[str]) -> bool:
-    """Whether an archive noun is what the question asks for: led up to by an asking
-    word ("which episode", "any podcasts"), named by its topic ("kaggle episodes", "the
-    biohacking episode", "the hadron collider one"), followed by a topic word ("episodes
-    about X"), asked for whole ("was there ever a CDO on the show?"), or a guest described
-    by where they work ("the guest from Omdena")."""
+def _asks_for_episodes(words: list[str], topical: set[str], archive: frozenset[str]) -> bool:
+    """Whether episodes are what the question asks for: an archive noun led up to by an
+    asking word ("which episode", "any podcasts"), named by its topic ("kaggle episodes",
+    "that biohacking one about sleep") or followed by a topic word ("episodes about X");
+    someone having been on the show ("was there ever a CDO on the show?", "have you had
+    recruiters on the podcast?", "has DTC done anything on causal inference?"); or a guest
+    described by where they work ("the guest from Omdena", "anyone from Thoughtworks ever
+    a guest?"). An episode cited as a source ("in the podcast with Dimitri he said...",
+    "heard in some episode that...") is not asked for."""
     text = " ".join(words)
-    if re.match(r"(?:is|was|are|were|has|have) there (?:ever )?(?:been )?", text) \
-            and (set(words) & ARCHIVE_NOUNS or " on the show" in text):
+    mentions_archive = bool(set(words) & (archive | GUEST_NOUNS)) or " on the show" in text
+    if re.match(r"(?:is|was|are|were|has|have) there (?:ever )?(?:been )?", text) and mentions_archive:
         return True
-    if re.search(r"(?:^|\bthe )one (?:where|with|about|on|that)\b|\bthe (?:\w+ ){1,5}one$", text):
+    if re.search(r"(?:^|\b(?:the|that|this) )one (?:where|with|about|on|that)\b"
+                 r"|\b(?:the|that|this) (?:\w+ ){1,5}one(?: (?:about|where|with|on)\b|$)", text):
+        return True
+    if re.search(r"\b(?:done|covered|had|made|recorded|did) (?:anything|something) (?:on|about)\b", text) \
+            and mentions_archive:
+        return True
+    if re.search(r"\bon (?:the )?(?:" + "|".join(sorted(archive | {"show", "pod"})) + r")\b", text) \
+            and set(words) & BEEN_ON:
         return True
     for i, word in enumerate(words):
-        if word in ARCHIVE_NOUNS:
+        if word in ARCHIVE_NOUNS and not _cited(words, i):
             before, after = set(words[max(0, i - 3):i]), words[i + 1:i + 2]
             if before & ASKING_BEFORE or (after and after[0] in TOPIC_AFTER):
                 return True
             if i and words[i - 1] in topical and not set(words[i + 1:]) - SHAPE_WORDS - STOP_WORDS:
                 return True  # "kaggle episodes?": the topic names the episodes, nothing else is asked
-        if word in GUEST_NOUNS and words[i + 1:i + 2] and words[i + 1] in {"from", "at", "who", "working"}:
+        described = words[i + 1:i + 2] and words[i + 1] in {"from", "at", "who", "working"}
+        if described and (word in GUEST_NOUNS or word in PEOPLE_WORDS and mentions_archive):
             return True
     return False
+
+
+def _cited(words: list[str], i: int) -> bool:
+    """The archive noun at `i` names where something was said: "in the podcast", "in some episode"."""
+    return words[i - 1:i] == ["in"] or (words[i - 2:i - 1] == ["in"] and words[i - 1] in CITING)
+
+
+def _asks_who_hosts(words: list[str], archive: frozenset[str]) -> bool:
+    """"who hosts the podcast?", "who runs DTC?", "who is the host of the show?"."""
+    return "who" in words and bool(set(words) & HOSTING) and bool(set(words) & (archive | {"show"}))

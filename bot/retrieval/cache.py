@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 MAGIC = "podcast-answer-bot/index"
 RACY_NANOSECONDS = 2_000_000_000
-FORMAT = 8
+FORMAT = 9
 UTTERANCES = "utterances"  # stored beside the fields, with one row per utterance
 RANKING = "ranking"        # the fields merged with their default weights
 
@@ -99,6 +99,7 @@ def write_cache(path: Path, fingerprint: str, index: SearchIndex) -> None:
         "passage_names": index.passages.names,
         "skipped": [[s.path, s.reason] for s in index.skipped],
         "people": [[p.person_id, p.name, p.description] for p in index.people.values()],
+        "show_name": index.show_name,
         "spelling_words": list(index.word_counts),
         "fields": {name: {"vocabulary": sorted(bm.vocabulary, key=bm.vocabulary.get), "n_docs": bm.n_docs}
                    for name, bm in _models(index).items()},
@@ -175,6 +176,7 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
         raise ValueError("index arrays, passages and documents disagree")
     people = {person_id: Person(person_id, name, about) for person_id, name, about in meta["people"]}
     return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts, people=people,
+                       show_name=meta["show_name"],
                        utterances=utterances, ranking=ranking, utterance_terms=utterance_terms)
 
 

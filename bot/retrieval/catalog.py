@@ -18,6 +18,7 @@ import numpy as np
 from bot.retrieval.bm25 import SparseBM25
 from bot.retrieval.documents import EPISODE, Document, Person
 from bot.retrieval.episode_lookup import newest_episode
+from bot.retrieval.show_names import show_words
 
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 _MARKS_INSIDE_A_WORD = re.compile(r"(?<=[a-z0-9])[^\x00-\x7f]+(?=[a-z0-9])")
@@ -57,7 +58,7 @@ class Mention:
 
 class Catalog:
     def __init__(self, documents, people: dict[str, Person], tokenizer,
-                 documents_saying: Callable[[str], int] = lambda stem: 0) -> None:
+                 documents_saying: Callable[[str], int] = lambda stem: 0, show_name: str | None = None) -> None:
         documents = list(documents)
         self._document_count = len(documents)
         self.episodes = sorted((d for d in documents if d.kind == EPISODE),
@@ -65,6 +66,7 @@ class Catalog:
         self.people = _with_guests_and_hosts(people, self.episodes)
         self._tokenizer = tokenizer
         self._documents_saying = documents_saying  # stem -> how many documents' transcripts say it
+        self.show_words = show_words(show_name)     # "datatalks", "dtc": the archive's own name
         self._names = _name_table(self.people.values())
         self._metadata: SparseBM25 | None = None
         self._lock = threading.Lock()
@@ -103,7 +105,7 @@ class Catalog:
                     continue
                 people = self._names.get(tuple(words[start:start + length]), ())
                 if people:
-                    start, end = _with_spelling_variants(words, start, start + length, people, taken)
+                    start, end, people = _with_spelling_variants(words, start, start + length, people, taken)
                     found.append(Mention(people, start, end, full=end - start > 1))
                     taken.update(range(start, end))
         return sorted(found, key=lambda m: m.start)
@@ -119,6 +121,12 @@ class Catalog:
         "help"), so it cannot pick episodes out."""
         stems = self._tokenizer(word)
         return not stems or self._documents_saying(stems[0]) >= 0.4 * self._document_count
+
+    def main_host(self) -> Person | None:
+        """The person who hosts the most episodes."""
+        hosts = [(len(self.hosted_by(p)), p.name, p) for p in self.people.values()]
+        best = max(hosts, default=None, key=lambda t: t[:2])
+        return best[2] if best and best[0] else None
 
     def episodes_of(self, person: Person) -> list[Document]:
         """Episodes the person was a guest on, newest first; a host's when they were none."""
@@ -193,16 +201,19 @@ def _name_table(people) -> dict[tuple[str, ...], tuple[Person, ...]]:
     return {key: tuple(found) for key, found in table.items()}
 
 
-def _with_spelling_variants(words: list[str], start: int, end: int, people, taken: set[int]) -> tuple[int, int]:
-    """A lone name matched, with the word beside it spelling the person's other name a
-    little differently ("valeriy babushkin" for Valerii Babushkin): both are the name."""
-    if end - start != 1 or len(people) != 1:
-        return start, end
-    names = name_words(people[0].name)
+def _with_spelling_variants(words: list[str], start: int, end: int, people, taken: set[int]):
+    """A lone name matched, with the word beside it spelling one person's other name a
+    little differently ("valeriy babushkin" for Valerii Babushkin, "vincent warmerdamm"):
+    both words are that person's name. Returns (start, end, people)."""
+    if end - start != 1:
+        return start, end, people
     for side in (start - 1, end):
-        if 0 <= side < len(words) and side not in taken and any(_alike(words[side], n) for n in names):
-            return min(start, side), max(end, side + 1)
-    return start, end
+        if not 0 <= side < len(words) or side in taken:
+            continue
+        alike = tuple(p for p in people if any(_alike(words[side], n) for n in name_words(p.name)))
+        if len(alike) == 1:
+            return min(start, side), max(end, side + 1), alike
+    return start, end, people
 
 
 def _alike(word: str, name: str) -> bool:

@@ -22,6 +22,7 @@ from bot.retrieval.documents import Document
 from bot.retrieval.passage_table import PassageTable
 from bot.retrieval.passages import PassageSettings, cut_passages
 from bot.retrieval.phrases import TermSequences
+from bot.retrieval.show_names import show_name
 from bot.retrieval.tokenizer import Tokenizer
 
 if TYPE_CHECKING:  # the loader needs PyYAML, which a warm-cache start never imports
@@ -45,6 +46,7 @@ class SearchIndex:
     ranking: SparseBM25 | None = None     # the fields merged with FIELD_WEIGHTS
     utterance_terms: TermSequences | None = None  # rows as in `utterances`, ids of its vocabulary
     people: dict = field(default_factory=dict)  # person id -> Person, from `_people/` folders
+    show_name: str | None = None  # how the archive names itself ("DataTalks.Club"): show_names.py
 
     @property
     def episodes(self) -> list[Document]:
@@ -89,4 +91,11 @@ def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSetti
     utterances = SparseBM25.build(utterance_rows)
     return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
                        knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS),
-                       TermSequences.build(utterance_rows, utterances.vocabulary), dict(knowledge.people))
+                       TermSequences.build(utterance_rows, utterances.vocabulary), dict(knowledge.people),
+                       _show_name(knowledge))
+
+
+def _show_name(knowledge: "Knowledge") -> str | None:
+    talk = (" ".join(u.text for s in loaded.sections for u in s.utterances) for loaded in knowledge.documents)
+    metadata = (f"{d.title} {d.short} {d.description}" for d in (loaded.document for loaded in knowledge.documents))
+    return show_name(talk, metadata)

@@ -87,7 +87,7 @@ class Searcher:
     def catalog(self) -> Catalog:
         """The archive's episodes and people, for questions about the archive itself."""
         return Catalog(self.index.documents.values(), self.index.people, self.index.tokenizer,
-                       self.documents_saying)
+                       self.documents_saying, self.index.show_name)
 
     def missing_concept(self, question: str) -> str | None:
         """The question's key concept the archive lacks, if any (key_concepts.py)."""

@@ -1,0 +1,53 @@
+"""The router (bot/core/intents.py) over a small archive whose show is called
+"DataTalks.Club", and how the show's name is learnt (bot/retrieval/show_names.py)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.core.intents import COUNT, EPISODES_ABOUT, LATEST, PERSON, QUOTE, route
+from bot.retrieval.cached_index import open_index
+from bot.retrieval.catalog import Catalog
+from bot.retrieval.search import Searcher
+from bot.retrieval.show_names import show_name, show_words
+from tests.fakes.knowledge import write_conversation_archive
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    index = open_index([write_conversation_archive(tmp_path_factory.mktemp("archive"))], None).index
+    searcher = Searcher(index)
+    return Catalog(index.documents.values(), index.people, index.tokenizer, searcher.documents_saying,
+                   show_name="DataTalks.Club")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("total number of dtc podcast episodes?", COUNT),                        # the show's initials are no topic
+    ("anything new on the datatalks.club podcast this month", LATEST),
+    ("did a new episode drop recently?", LATEST),
+    ("has dtc done anything on feature stores", EPISODES_ABOUT),
+    ("was anyone from analytical engines ever a guest?", EPISODES_ABOUT),
+    ("have you had compiler people on the podcast?", EPISODES_ABOUT),
+    ("that compilers one about moths", EPISODES_ABOUT),
+    ("who hosts the DTC podcast", PERSON),
+    ("in the podcast with grace she said to print everything. why?", QUOTE),   # an episode cited, not asked for
+    ("heard in some episode that feature stores need two models. true?", QUOTE),
+])
+def test_routes(catalog, question, kind):
+    assert route(question, catalog).kind == kind
+
+
+def test_who_hosts_is_the_person_who_hosts_most_episodes(catalog):
+    assert [p.name for p in route("who runs the podcast?", catalog).people] == ["Alexey"]
+
+
+def test_a_misspelt_surname_beside_a_first_name_picks_the_person(catalog):
+    asked = route("who is ada lovelase", catalog)
+    assert asked.kind == PERSON and [p.name for p in asked.people] == ["Ada Lovelace"]
+
+
+def test_the_show_name_is_the_widely_said_joined_name_its_authors_write():
+    talk = ["welcome to DataTalks.Club, find us on YouTube"] * 6 + ["YouTube and GitHub"] * 4
+    metadata = ["DataTalks.Club anniversary episode", "Scaling DataTalks.Club", "a YouTube tutorial"]
+    assert show_name(talk, metadata) == "DataTalks.Club"
+    assert show_words("DataTalks.Club") == {"datatalks", "club", "datatalksclub", "dtc"}
+    assert show_name(["plain talk"] * 10, ["a title"]) is None
