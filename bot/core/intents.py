@@ -23,7 +23,7 @@ QUOTE, LATEST, EPISODE, PERSON, EPISODES_ABOUT, COUNT = "quote", "latest", "epis
 # work far more often than about the podcast's interviews.
 ARCHIVE_NOUNS = frozenset("episode episodes ep eps podcast podcasts".split())
 GUEST_NOUNS = frozenset("guest guests speaker speakers host hosts".split())
-PEOPLE_WORDS = frozenset("someone somebody anyone person people".split())  # "someone from Tesla"
+PEOPLE_WORDS = frozenset("someone somebody anyone person people guy gal woman man lady".split())  # "someone from Tesla"
 RECENCY = frozenset("latest newest recent recently last new newer lately".split())
 RELEASE = frozenset("came come coming out released release drop drops dropped published uploaded aired "
                     "live".split())
@@ -47,8 +47,12 @@ EPISODE_FORM = frozenset("which what episode episodes ep eps podcast with was we
 NAMED_EPISODE = frozenset("interview interviews talk session chat".split())
 SHAPE_WORDS = (ARCHIVE_NOUNS | GUEST_NOUNS | PEOPLE_WORDS | RECENCY | RELEASE | ASKING_BEFORE | TOPIC_AFTER | PERSON_FORM
                | EPISODE_FORM | HOSTING | {"how", "many", "number", "total", "count", "so", "far", "far", "ever", "yet",
-                                 "all", "altogether", "week", "month", "today", "anything", "something"})
+                                 "all", "altogether", "week", "month", "today", "anything", "something",
+                                 "roughly", "approximately", "approx", "around", "exactly"})
 _CODE = re.compile(r"\bs(?:eason)?\s*0*(\d{1,3})\s*,?\s*e(?:p(?:isode)?)?\s*0*(\d{1,3})\b", re.I)
+_CODE_EPISODE_FIRST = re.compile(r"\bep(?:isode)?\s*0*(\d{1,3})\s*(?:of|from|in)\s*(?:the\s+)?season\s*0*(\d{1,3})\b", re.I)
+_QUOTED = re.compile(r"'[^']{3,}'|\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’")  # words quoted, not asked
+_SENTENCES = re.compile(r"(?<=[?!.])\s+|\s+-\s+")
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,34 @@ class Route:
 
 
 def route(question: str, catalog: Catalog) -> Route:
+    """What `question` asks for. A message of several sentences ("who's alexey grigorev?
+    his name is everywhere") is asked by its one question when the rest only tells."""
+    sentences = [s for s in _SENTENCES.split(question) if s.strip()]
+    asking = [i for i, sentence in enumerate(sentences) if _is_a_question(sentence)]
+    if len(sentences) > 1 and len(asking) == 1:  # the chatter after the one question is left out
+        head = _route(" ".join(sentences[:asking[0] + 1]), catalog)
+        if head.kind != QUOTE:
+            return head
+    return _route(question, catalog)
+
+
+def _is_a_question(sentence: str) -> bool:
+    words = name_words(sentence)
+    return sentence.rstrip().endswith("?") or bool(words) and words[0] in QUESTION_STARTS
+
+
+QUESTION_STARTS = frozenset("who whos what whats which when where why how is are was were do does did can could "
+                            "should any anything".split())
+
+
+def _route(question: str, catalog: Catalog) -> Route:
     code = _CODE.search(question)
     if code:
         return Route(EPISODE, number=(int(code.group(1)), int(code.group(2))))
+    code = _CODE_EPISODE_FIRST.search(question)
+    if code:
+        return Route(EPISODE, number=(int(code.group(2)), int(code.group(1))))
+    question = _QUOTED.sub(" ", question)  # "my bot can't answer 'what is this episode about?'"
     words = name_words(question)
     mentions = _trusted(catalog.mentions(question), words, catalog)
     named = tuple(dict.fromkeys(p for m in mentions for p in m.people))
@@ -146,9 +175,16 @@ def _asks_for_episodes(words: list[str], topical: set[str], archive: frozenset[s
     mentions_archive = bool(set(words) & (archive | GUEST_NOUNS)) or " on the show" in text
     if re.match(r"(?:is|was|are|were|has|have) there (?:ever )?(?:been )?", text) and mentions_archive:
         return True
-    if re.search(r"(?:^|\b(?:the|that|this) )one (?:where|with|about|on|that)\b"
-                 r"|\b(?:the|that|this) (?:\w+ ){1,5}one(?: (?:about|where|with|on)\b|$)", text):
+    named_one = re.search(r"\b(?:the|that|this) ((?:\w+ ){1,5})one(?: (?:about|where|with|on)\b|$)", text)
+    if re.search(r"(?:^|\b(?:the|that|this) )one (?:where|with|about|on|that)\b", text) \
+            or named_one and set(named_one.group(1).split()) & topical:  # "the hadron collider one", not "the 100 one"
         return True
+    if re.match(r"(?:any|anything|something) (?:on|about)\b", text) and mentions_archive:
+        return True
+    if re.search(r"\bas (?:a )?guests?\b", text) and set(words) & BEEN_ON:
+        return True  # "have you ever had recruiters as guests?"
+    if re.match(r"what (?:did|does|do) (?:the|that|this) (?:\w+ ){1,6}(?:talk|speak|chat)(?:ed)? about\b", text):
+        return True  # "what did the evidently ai founder talk about?"
     if re.search(r"\b(?:done|covered|had|made|recorded|did) (?:anything|something) (?:on|about)\b", text) \
             and mentions_archive:
         return True

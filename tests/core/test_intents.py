@@ -51,3 +51,21 @@ def test_the_show_name_is_the_widely_said_joined_name_its_authors_write():
     assert show_name(talk, metadata) == "DataTalks.Club"
     assert show_words("DataTalks.Club") == {"datatalks", "club", "datatalksclub", "dtc"}
     assert show_name(["plain talk"] * 10, ["a title"]) is None
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("who's ada lovelace? her name is everywhere in the club", PERSON),      # chatter after the question
+    ("ada lovelace - who's that? keep seeing her name", PERSON),
+    ("roughly how many episodes are there? wondering if i can binge them all", COUNT),
+    ("anything on feature stores in the dtc podcast?", EPISODES_ABOUT),
+    ("what did the guy from analytical engines talk about?", EPISODES_ABOUT),
+    ("have u ever had compiler engineers as guests?", EPISODES_ABOUT),
+    ("is the 20 dollar plan enough or do i need the 100 one", QUOTE),        # a number, not an episode
+    ("my bot cant answer 'what is this whole episode about?'. how do people fix that?", QUOTE),  # quoted words
+])
+def test_more_routes(catalog, question, kind):
+    assert route(question, catalog).kind == kind
+
+
+def test_an_episode_asked_by_episode_then_season(catalog):
+    assert route("can someone find me ep 2 from season 1", catalog).number == (1, 2)
