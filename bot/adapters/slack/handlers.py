@@ -2,6 +2,12 @@
 
 Listeners never let an exception escape: Bolt would only log it, and the user would be
 left with silence. `_guarded` logs it with a reference id and tells the user instead.
+
+The adapter's memory (de-duplication claims, answers to share) is handed in as `state`
+by the composition root: `bot.store.slack_claims` on the bot's store, shared by every
+replica. Its calls may wait on a database, so they run in worker threads, never on the
+event loop. When the store can't be used, a question is still answered (a duplicate is
+better than silence) and the failure is logged.
 """
 from __future__ import annotations
 
@@ -9,16 +15,16 @@ import asyncio
 import logging
 import re
 import time
+from typing import Protocol
 
 from bot import models
 from bot.command_table import command as command_spec
-from bot.errors import new_error_ref
+from bot.errors import StoreUnavailable, new_error_ref
 from bot.models import Invocation, Reply
 
 from bot.adapters.slack import delivery as send
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import ANSWER_BLOCK_PREFIX, HELPFUL, SlackMessage, render, text_message
-from bot.adapters.slack.state import SlackState
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,16 @@ PRIVATE_KINDS = (models.ERROR, models.REFUSED)
 # GIL, which delays the 3-second acks (measured: unbounded, ack p50 670 ms at 58 answers/s;
 # 8 at a time, ack p50 ~120 ms at 84 answers/s). See benchmarks/slack_load.py.
 CORE_CONCURRENCY = 8
+
+
+class SlackState(Protocol):
+    """What the adapter remembers across events, processes and replicas (see module doc)."""
+
+    def claim(self, *keys: str) -> bool: ...
+    def mark_answered(self, *keys: str) -> None: ...
+    def release(self, *keys: str) -> None: ...
+    def remember_answer(self, answer_id: str, message: dict) -> None: ...
+    def recall_answer(self, answer_id: str) -> dict | None: ...
 
 
 class SlackHandlers:
@@ -58,7 +74,7 @@ class SlackHandlers:
         question = text if name == "ask" else None
         if shareable:
             public = render(reply, question, shared_by=invocation.user_name)
-            self.state.remember_answer(reply.answer_id, {"text": public.text, "blocks": public.blocks})
+            shareable = await self._remember(reply.answer_id, {"text": public.text, "blocks": public.blocks})
         message = render(reply, question, shareable=shareable)
         await send.reply_privately(respond, client, user, message, command.get("channel_id"))
 
@@ -83,16 +99,36 @@ class SlackHandlers:
                             channel=event.get("channel"), thread_ts=thread, context=context)
 
     async def _answer_once(self, body: dict, event: dict, client, context) -> None:
-        """De-duplicated inside the guard: a failing state store still gets the user a reply."""
+        """De-duplicated inside the guard; a store that can't be used still gets the user a reply."""
         keys = _event_keys(body, event)
-        if not self.state.claim(*keys):
+        try:
+            claimed = await asyncio.to_thread(self.state.claim, *keys)
+        except StoreUnavailable as exc:
+            log.error("answering Slack event %s without de-duplication: %s", body.get("event_id"), exc)
+            claimed, keys = True, ()
+        if not claimed:
             log.info("duplicate Slack event %s ignored", body.get("event_id"))
             return
         try:
-            if await self._answer_event(event, client, context):
-                self.state.mark_answered(*keys)   # only now is a retry of this event a duplicate
+            if await self._answer_event(event, client, context) and keys:
+                await self._mark_answered(keys)   # only now is a retry of this event a duplicate
         finally:
             self.state.release(*keys)
+
+    async def _mark_answered(self, keys: tuple[str, ...]) -> None:
+        try:
+            await asyncio.to_thread(self.state.mark_answered, *keys)
+        except StoreUnavailable as exc:   # the answer is out: no error reply; a late retry may repeat it
+            log.error("Slack answer delivered but not marked answered: %s", exc)
+
+    async def _remember(self, answer_id: str, message: dict) -> bool:
+        """Keep the answer for "Share in channel"; False (no share button) when the store fails."""
+        try:
+            await asyncio.to_thread(self.state.remember_answer, answer_id, message)
+        except StoreUnavailable as exc:
+            log.error("answer %s can't be shared, the store is unavailable: %s", answer_id, exc)
+            return False
+        return True
 
     async def _answer_event(self, event: dict, client, context) -> bool:
         user, channel = event["user"], event["channel"]
@@ -119,7 +155,7 @@ class SlackHandlers:
                             action=action, body=body)
 
     async def _share(self, action: dict, body: dict, respond, client) -> None:
-        stored = self.state.recall_answer(action.get("value", ""))
+        stored = await asyncio.to_thread(self.state.recall_answer, action.get("value", ""))
         channel = _channel_of(body)
         if stored is None:
             await send.reply_privately(respond, client, body["user"]["id"],
