@@ -11,7 +11,8 @@ SQLite that the store relies on, and how they are met here:
 - a pooled connection is checked before it is handed out, so one that died while idle
   (a server restart) is replaced instead of failing a question;
 - when the server can't be reached, the store fails fast for `DOWN_SECONDS` instead of
-  making every question wait for a connection timeout.
+  making every question wait for a connection timeout, then opens a fresh pool (after a
+  look with one plain connection, so an unreachable server is reported at once).
 """
 from __future__ import annotations
 
@@ -45,11 +46,13 @@ _UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout, P
 class PostgresDatabase(Database):
     engine = "postgresql"
 
-    def __init__(self, url: str, pool_max: int = POOL_MAX, wait_seconds: float = WAIT_SECONDS) -> None:
+    def __init__(self, url: str, pool_max: int = POOL_MAX, wait_seconds: float = WAIT_SECONDS,
+                 down_seconds: float = DOWN_SECONDS) -> None:
         super().__init__()
         self.url = url
         self._pool_max = pool_max
         self._wait_seconds = wait_seconds
+        self._down_seconds = down_seconds
         self._pool: ConnectionPool | None = None
         self._pool_lock = threading.Lock()
         self._down_until = 0.0
@@ -61,20 +64,20 @@ class PostgresDatabase(Database):
     # -- connections -------------------------------------------------------------------
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
-        if time.monotonic() < self._down_until:
-            raise StoreUnavailable(f"{self.describe()}: {self._down_reason} (retrying in a few seconds)")
         pool = self._get_pool()
         try:
             conn = pool.getconn()
         except PoolTimeout as exc:
-            reason = self._why_unreachable() or f"no free connection ({first_line(exc)})"
-            self._mark_down(reason)
+            reason = self._why_unreachable()
+            if reason is None:   # the server is there: every connection is busy
+                raise StoreUnavailable(f"{self.describe()}: no free connection ({first_line(exc)})") from None
+            self._went_away(pool, reason)
             raise StoreUnavailable(f"{self.describe()}: {reason}") from None
         try:
             yield conn
         except BaseException:
             if conn.broken and (reason := self._why_unreachable()):
-                self._mark_down(reason)   # the server went away: don't make every question wait for it
+                self._went_away(pool, reason)
             raise
         finally:
             pool.putconn(conn)   # the pool rolls back, or discards a broken connection
@@ -83,18 +86,33 @@ class PostgresDatabase(Database):
         with self._pool_lock:
             if self._closed:
                 raise StoreUnavailable(f"{self.describe()} is closed")
-            if self._pool is None:
-                self._pool = ConnectionPool(
-                    self.url, min_size=1, max_size=self._pool_max, timeout=self._wait_seconds, open=False,
-                    name="bot-store", configure=_configure, check=ConnectionPool.check_connection,
-                    kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT,
-                            "application_name": "podcast-answer-bot"})
-                self._pool.open(wait=False)
+            if self._pool is not None:
+                return self._pool
+            # Look before opening a pool: a pool waits `wait_seconds` for a server that refuses at once.
+            if time.monotonic() >= self._down_until and (reason := self._why_unreachable()):
+                self._mark_down(reason)
+            if time.monotonic() < self._down_until:
+                raise StoreUnavailable(f"{self.describe()}: {self._down_reason} (retrying in a few seconds)")
+            self._pool = ConnectionPool(
+                self.url, min_size=1, max_size=self._pool_max, timeout=self._wait_seconds, open=False,
+                name="bot-store", configure=_configure, check=ConnectionPool.check_connection,
+                kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT,
+                        "application_name": "podcast-answer-bot"})
+            self._pool.open(wait=False)
             return self._pool
+
+    def _went_away(self, pool: ConnectionPool, reason: str) -> None:
+        """The server can't be reached: fail fast for `down_seconds`, then start a fresh pool
+        (the old one's reconnection backs off for longer than a short outage lasts)."""
+        with self._pool_lock:
+            self._mark_down(reason)
+            if self._pool is pool:
+                self._pool = None
+        threading.Thread(target=pool.close, name="bot-store-close", daemon=True).start()
 
     def _mark_down(self, reason: str) -> None:
         self._down_reason = reason
-        self._down_until = time.monotonic() + DOWN_SECONDS
+        self._down_until = time.monotonic() + self._down_seconds
 
     def _why_unreachable(self) -> str | None:
         """None when a new connection can be made now, else the server's (or network's) reason."""
