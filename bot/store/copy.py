@@ -2,8 +2,10 @@
 
 Every table, parents first, in one transaction on the target, which must be empty (a
 half-copied store is never left behind: it all commits or none of it). Rows keep their
-ids; the target's counters then move past them. Afterwards each table's rows are counted
-on both sides.
+ids, and the target's counters start where the source's stood (SQLite remembers the
+highest id ever given, so a removed pin's number is never handed out again: `/unpin 3`
+in an old message must not hit a new pin). Afterwards each table's rows are counted on
+both sides.
 """
 from __future__ import annotations
 
@@ -37,8 +39,8 @@ def copy_store(source: Database, target: Database) -> list[TableCount]:
             _copy_table(reading, writing, table, in_order=source.engine == "sqlite")
         if target.engine == "postgresql":
             for table, column in NUMBERED.items():
-                writing.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
-                                f" coalesce(max({column}), 0) + 1, false) FROM {table}")
+                writing.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), ?, false)",
+                                (_next_id(reading, table, column, source.engine),))
     before, after = _counts(source), _counts(target)
     return [TableCount(table, before[table], after[table]) for table in TABLES]
 
@@ -50,6 +52,14 @@ def _copy_table(reading: Session, writing: Session, table: str, in_order: bool) 
     insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     while rows := cursor.fetchmany(BATCH):
         writing.executemany(insert, [tuple(row[c] for c in columns) for row in rows])
+
+
+def _next_id(reading: Session, table: str, column: str, engine: str) -> int:
+    highest = reading.execute(f"SELECT coalesce(max({column}), 0) AS n FROM {table}").fetchone()["n"]
+    if engine == "sqlite":   # AUTOINCREMENT's memory of ids given out, removed rows included
+        row = reading.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        highest = max(highest, row["seq"] if row else 0)
+    return highest + 1
 
 
 def _counts(db: Database) -> dict[str, int]:
