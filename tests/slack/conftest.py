@@ -17,6 +17,7 @@ from bot.app.wiring import build_core, open_database, slack_state
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import KNOWLEDGE, MODERATOR, drain_listeners, start_http_app
 from tests.fakes.slack_requests import SIGNING_SECRET
+from tests.fakes.stores import postgres_run, postgres_url  # noqa: F401 - the replicas' shared store
 
 WATCHED_LOGGERS = ("slack_bolt", "slack_sdk", "asyncio", "bot", "aiohttp")
 
