@@ -65,9 +65,8 @@ class AnswerLog:
         """Store `answer`; on the rare id collision, under a fresh id."""
         for _ in range(5):
             try:
-                with self.db.write(durable=False) as conn:
-                    conn.execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                                 _row_values(answer))
+                self.db.write_one(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                                  _row_values(answer), durable=False)
                 return answer
             except Conflict:
                 answer = _with_id(answer, new_answer_id())

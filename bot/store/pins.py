@@ -141,8 +141,8 @@ class PinStore:
 
     def record_use(self, pin_id: int, at: str) -> None:
         """A counter on the answer path: not worth a disk flush (see database.py)."""
-        with self.db.write(durable=False) as conn:
-            conn.execute("UPDATE pins SET uses = uses + 1, last_used_at = ? WHERE pin_id = ?", (at, pin_id))
+        self.db.write_one("UPDATE pins SET uses = uses + 1, last_used_at = ? WHERE pin_id = ?", (at, pin_id),
+                          durable=False)
 
     def import_entries(self, entries: list[PinEntry], actor: Actor, at: str, replace: bool) -> dict:
         """All entries in one transaction: every one is written, or none is."""

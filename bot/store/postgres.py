@@ -8,8 +8,11 @@ SQLite that the store relies on, and how they are met here:
   lock named by the caller, as SQLite's single writer would serialise them;
 - the session default is `synchronous_commit=off`; a durable write turns it on for its
   own transaction (see database.py for which writes are which);
-- a pooled connection is checked before it is handed out, so one that died while idle
-  (a server restart) is replaced instead of failing a question;
+- a pooled connection idle for more than `CHECK_AFTER_SECONDS` is checked before it is
+  handed out, so one that died while idle (a server restart) is replaced instead of
+  failing a question, while a busy service pays no extra round trip;
+- a write's statements go out in pipeline mode: BEGIN, the statements and COMMIT travel
+  together, and only a statement whose result is read waits for the server;
 - when the server can't be reached, the store fails fast for `DOWN_SECONDS` instead of
   making every question wait for a connection timeout, then opens a fresh pool (after a
   look with one plain connection, so an unreachable server is reported at once).
@@ -30,13 +33,14 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from bot.errors import StoreUnavailable
-from bot.store.database import Database, first_line
+from bot.store.database import Database, fetched, first_line
 from bot.store.migrations import LATEST, MIGRATIONS, POSTGRES_WORDS, TABLES, statements_for
 
 POOL_MAX = 8            # per process: the core's worker threads plus the Slack de-duplication calls
 WAIT_SECONDS = 5.0      # for a free or a new connection
 CONNECT_TIMEOUT = 5     # seconds, per connection attempt
 DOWN_SECONDS = 5.0      # after failing to connect, fail fast this long
+CHECK_AFTER_SECONDS = 2.0   # a connection idle longer than this is checked before use
 MIGRATION_LOCK = "store-migrations"
 
 _UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout, PoolClosed,
@@ -57,9 +61,17 @@ class PostgresDatabase(Database):
         self._pool_lock = threading.Lock()
         self._down_until = 0.0
         self._down_reason = ""
+        self._last_used: dict[int, float] = {}   # id(connection) -> when it went back to the pool
 
     def describe(self) -> str:
         return f"PostgreSQL store {address(self.url)}"
+
+    def write_one(self, sql: str, params: Sequence[Any] = (), *, durable: bool = True) -> list:
+        if durable:   # needs its own transaction to turn synchronous_commit on
+            return super().write_one(sql, params, durable=durable)
+        self.prepare()
+        with self._errors_translated(), self._connection() as conn:   # autocommit: the statement is the transaction
+            return fetched(self._session(conn).execute(sql, params))
 
     # -- connections -------------------------------------------------------------------
     @contextmanager
@@ -80,6 +92,9 @@ class PostgresDatabase(Database):
                 self._went_away(pool, reason)
             raise
         finally:
+            if len(self._last_used) > 4 * self._pool_max:   # connections the pool replaced (max_lifetime)
+                self._last_used.clear()
+            self._last_used[id(conn)] = time.monotonic()
             pool.putconn(conn)   # the pool rolls back, or discards a broken connection
 
     def _get_pool(self) -> ConnectionPool:
@@ -95,11 +110,15 @@ class PostgresDatabase(Database):
                 raise StoreUnavailable(f"{self.describe()}: {self._down_reason} (retrying in a few seconds)")
             self._pool = ConnectionPool(
                 self.url, min_size=1, max_size=self._pool_max, timeout=self._wait_seconds, open=False,
-                name="bot-store", configure=_configure, check=ConnectionPool.check_connection,
+                name="bot-store", configure=_configure, check=self._check_if_idle,
                 kwargs={"autocommit": True, "row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT,
                         "application_name": "podcast-answer-bot"})
             self._pool.open(wait=False)
             return self._pool
+
+    def _check_if_idle(self, conn: psycopg.Connection) -> None:
+        if time.monotonic() - self._last_used.get(id(conn), 0.0) > CHECK_AFTER_SECONDS:
+            ConnectionPool.check_connection(conn)
 
     def _went_away(self, pool: ConnectionPool, reason: str) -> None:
         """The server can't be reached: fail fast for `down_seconds`, then start a fresh pool

@@ -13,10 +13,10 @@
   channel" can post exactly what the asker saw (Slack does not send the content of an
   ephemeral message back with a button click), whichever replica gets the click.
 
-Claiming is one upsert per key that only takes a key that is free (new, or unanswered
-and older than the grace), in one transaction for all keys: either every key is taken
-or none. Keys are taken in sorted order, so two replicas claiming a mention and its twin
-wait for each other instead of deadlocking. Claims are not flushed to disk one by one
+Claiming is one upsert of all keys that only takes a key that is free (new, or
+unanswered and older than the grace), in a transaction that is rolled back unless every
+key was taken: all or none. Keys go in sorted order, so two replicas claiming a mention
+and its twin wait for each other instead of deadlocking. Claims are not flushed to disk one by one
 (`durable=False`): a power loss may forget the last few, which at worst answers a retry twice.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ import json
 import threading
 import time
 
-from bot.store.database import Database
+from bot.store.database import Database, Session
 
 KEEP_SECONDS = 24 * 3600      # > 10 minutes: outlives Slack's last retry with margin
 # An unanswered claim younger than this may still be in progress elsewhere (Slack's own
@@ -33,10 +33,16 @@ KEEP_SECONDS = 24 * 3600      # > 10 minutes: outlives Slack's last retry with m
 RETRY_GRACE_SECONDS = 30
 PRUNE_EVERY = 500             # writes between prunes
 
-_TAKE = ("INSERT INTO slack_claims (key, claimed_at) VALUES (?, ?)"
+_TAKE = ("INSERT INTO slack_claims (key, claimed_at) VALUES {values}"
          " ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at"
          " WHERE slack_claims.answered_at IS NULL AND slack_claims.claimed_at <= ?"
          " RETURNING key")
+
+
+def _take(s: Session, keys: tuple[str, ...], now: float, free_before: float) -> list:
+    """The keys this upsert took (all of them when every one was free)."""
+    params = [value for key in keys for value in (key, now)] + [free_before]
+    return s.execute(_TAKE.format(values=", ".join("(?, ?)" for _ in keys)), params).fetchall()
 
 
 class _Taken(Exception):
@@ -56,16 +62,17 @@ class SlackClaims:
         """Claim the keys for answering; False (claiming nothing) if any of them was answered,
         is being worked on here, or was claimed less than the grace ago (anywhere)."""
         keys = tuple(sorted({k for k in keys if k}))
+        if not keys:
+            return True
         with self._lock:
             if self._working.intersection(keys):
                 return False
             self._working.update(keys)   # a twin arriving here meanwhile waits for this one
+        now = self._clock()
         try:
-            now = self._clock()
             with self.db.write(durable=False) as s:
-                for key in keys:
-                    if s.execute(_TAKE, (key, now, now - self._grace)).fetchone() is None:
-                        raise _Taken
+                if len(_take(s, keys, now, free_before=now - self._grace)) < len(keys):
+                    raise _Taken
         except BaseException as exc:
             self.release(*keys)
             if isinstance(exc, _Taken):
@@ -76,9 +83,10 @@ class SlackClaims:
 
     def mark_answered(self, *keys: str) -> None:
         """The answer was delivered: any later retry of these keys is a duplicate."""
-        now = self._clock()
-        with self.db.write(durable=False) as s:
-            s.executemany("UPDATE slack_claims SET answered_at = ? WHERE key = ?", [(now, k) for k in keys if k])
+        keys = tuple(k for k in keys if k)
+        if keys:
+            self.db.write_one(f"UPDATE slack_claims SET answered_at = ? WHERE key IN ({', '.join('?' for _ in keys)})",
+                              (self._clock(), *keys), durable=False)
 
     def release(self, *keys: str) -> None:
         """This process stopped working on the keys (answered or not)."""
@@ -87,10 +95,9 @@ class SlackClaims:
 
     def remember_answer(self, answer_id: str, message: dict) -> None:
         now = self._clock()
-        with self.db.write(durable=False) as s:
-            s.execute("INSERT INTO slack_shared_answers (answer_id, at, message) VALUES (?, ?, ?)"
-                      " ON CONFLICT (answer_id) DO UPDATE SET at = excluded.at, message = excluded.message",
-                      (answer_id, now, json.dumps(message)))
+        self.db.write_one("INSERT INTO slack_shared_answers (answer_id, at, message) VALUES (?, ?, ?)"
+                          " ON CONFLICT (answer_id) DO UPDATE SET at = excluded.at, message = excluded.message",
+                          (answer_id, now, json.dumps(message)), durable=False)
         self._maybe_prune(now)
 
     def recall_answer(self, answer_id: str) -> dict | None:
