@@ -56,8 +56,8 @@ def seed_pins(db) -> PinStore:
     pins = PinStore(db)
     for i in range(PINS):
         question = f"pinned question number {i} about topic {i}"
-        pins.add(PinEntry(question, question, Moment(text=f"See https://example.org/{i}", url=f"https://example.org/{i}")),
-                 Actor("bench", "m", "m"), AT)
+        url = f"https://example.org/{i}"
+        pins.add(PinEntry(question, question, Moment(text=f"See {url}", url=url)), Actor("bench", "m", "m"), AT)
     return pins
 
 

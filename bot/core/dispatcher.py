@@ -84,7 +84,8 @@ class Core:
         if not question:
             return Reply(kind=INFO, text=ASK_USAGE, ephemeral=True)
         # Fail open: a member's answer matters more than the budget while the store is down.
-        wait = ask.unless_store_down("the rate limit", lambda: self.limiter.try_acquire(f"{inv.platform}:{inv.user_id}"))
+        member = f"{inv.platform}:{inv.user_id}"
+        wait = ask.unless_store_down("the rate limit", lambda: self.limiter.try_acquire(member))
         if wait:
             per_minute = self.limiter.per_minute
             return Reply(kind=REFUSED, ephemeral=True,

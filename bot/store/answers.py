@@ -53,6 +53,9 @@ _ANSWER_COLUMNS = tuple(f.name for f in fields(LoggedAnswer) if f.name != "targe
 _COLUMNS = _ANSWER_COLUMNS + MOMENT_COLUMNS  # the target is stored flat, beside the answer
 
 
+_INSERT = f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+
+
 def new_answer_id() -> str:
     return secrets.token_hex(4)  # 8 characters: short enough to type after /pin
 
@@ -65,8 +68,7 @@ class AnswerLog:
         """Store `answer`; on the rare id collision, under a fresh id."""
         for _ in range(5):
             try:
-                self.db.write_one(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                                  _row_values(answer), durable=False)
+                self.db.write_one(_INSERT, _row_values(answer), durable=False)
                 return answer
             except Conflict:
                 answer = _with_id(answer, new_answer_id())

@@ -70,7 +70,7 @@ class PostgresDatabase(Database):
         if durable:   # needs its own transaction to turn synchronous_commit on
             return super().write_one(sql, params, durable=durable)
         self.prepare()
-        with self._errors_translated(), self._connection() as conn:   # autocommit: the statement is the transaction
+        with self._errors_translated(), self._connection() as conn:   # autocommit: one statement, one transaction
             return fetched(self._session(conn).execute(sql, params))
 
     # -- connections -------------------------------------------------------------------
@@ -166,7 +166,8 @@ class PostgresDatabase(Database):
             conn.execute("CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL)")
             current = self._version(conn)
             if current > LATEST:
-                raise StoreUnavailable(f"{self.describe()} has schema version {current}, newer than this bot ({LATEST})")
+                raise StoreUnavailable(f"{self.describe()} has schema version {current}, "
+                                       f"newer than this bot ({LATEST})")
             for version in range(current + 1, LATEST + 1):
                 for statement in statements_for(MIGRATIONS[version - 1], POSTGRES_WORDS):
                     conn.execute(statement)

@@ -3,7 +3,6 @@ the code before the one store left, carried over on the way) copied into Postgre
 every table counted on both sides."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,12 @@ from bot.store.migrations import TABLES
 from bot.store.pins import Actor, PinEntry, PinStore
 from bot.store.postgres import PostgresDatabase
 from bot.models import Moment
-from tests.store.test_legacy import LEGACY, LEGACY_FILES
+from tests.fakes.legacy_data import legacy_data_folder
 
 
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name in LEGACY_FILES:
-        shutil.copy(LEGACY / name, folder / name)
-    return folder
+    return legacy_data_folder(tmp_path)
 
 
 def migrate(data_dir: Path, url: str, capsys) -> tuple[int, str]:

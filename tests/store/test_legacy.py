@@ -1,13 +1,11 @@
 """A data folder as the bot left it before the one store: `bot.sqlite3` at schema 3 beside
-`slack_state.sqlite3` and `announcements.sqlite3`. The files in legacy_data/ were written
-by that code (commit 398efce) through its own classes; the first start carries everything
-over, once, and leaves the old files untouched."""
+`slack_state.sqlite3` and `announcements.sqlite3` (tests/fakes/legacy_data/, written by
+that code); the first start carries everything over, once, and leaves the old files untouched."""
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import logging
-import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -21,18 +19,12 @@ from bot.store.migrations import LATEST
 from bot.store.pins import PinStore
 from bot.store.slack_claims import RETRY_GRACE_SECONDS, SlackClaims
 from bot.store.sqlite import SqliteDatabase
-
-LEGACY = Path(__file__).with_name("legacy_data")
-LEGACY_FILES = ("bot.sqlite3", "slack_state.sqlite3", "announcements.sqlite3")
+from tests.fakes.legacy_data import FILES as LEGACY, NAMES as LEGACY_FILES, legacy_data_folder
 
 
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name in LEGACY_FILES:
-        shutil.copy(LEGACY / name, folder / name)
-    return folder
+    return legacy_data_folder(tmp_path)
 
 
 @pytest.fixture
@@ -65,11 +57,13 @@ def test_pins_answers_and_feedback_carry_over(store):
     pinned = log.last_for("U2", ("slack", "C1", ""))
     assert pinned.kind == "pinned" and pinned.pin_id == 1
     assert log.votes(pinned.answer_id) == (0, 1)
-    assert [line.example for line in log.report()] == ["how can I sign up for Omdena", "zzqx unknowable gibberish question"]
+    assert [line.example for line in log.report()] == \
+        ["how can I sign up for Omdena", "zzqx unknowable gibberish question"]
 
 
 def test_slack_claims_carry_over_with_the_crash_rule(store):
-    answered, crashed = ("event:EvAnswered", "msg:C1:1700000000.000100"), ("event:EvCrashed", "msg:C1:1700000000.000200")
+    answered = ("event:EvAnswered", "msg:C1:1700000000.000100")
+    crashed = ("event:EvCrashed", "msg:C1:1700000000.000200")
     claims = SlackClaims(store, clock=lambda: time.time() + RETRY_GRACE_SECONDS)
     assert not claims.claim(*answered)   # answered before the upgrade: still a duplicate
     assert claims.claim(*crashed)        # claimed, never answered: Slack's retry is answered

@@ -6,18 +6,11 @@ import threading
 
 from bot.ratelimit import WINDOW_SECONDS
 from bot.store.rate_windows import RateLimitWindows
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fakes.sample import SecondsClock
 
 
 def test_the_budget_holds_across_replicas_and_refills(open_db):
-    clock = Clock(1000.0)
+    clock = SecondsClock(1000.0)
     one, other = RateLimitWindows(open_db(), 3, clock), RateLimitWindows(open_db(), 3, clock)
     assert [one.try_acquire("slack:U1"), other.try_acquire("slack:U1"), one.try_acquire("slack:U1")] == [0, 0, 0]
     clock.now += 10

@@ -6,21 +6,14 @@ from __future__ import annotations
 import threading
 
 from bot.store.slack_claims import KEEP_SECONDS, PRUNE_EVERY, RETRY_GRACE_SECONDS, SlackClaims
+from tests.fakes.sample import SecondsClock
 
 TS = "1700000500.000200"
 KEYS = ("event:Ev1", f"msg:C1CHAN:{TS}")
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_claims_answered_marks_and_work_in_progress(open_db):
-    clock = Clock(1000.0)
+    clock = SecondsClock(1000.0)
     state = SlackClaims(open_db(), clock=clock)
     assert state.claim(*KEYS)
     assert not state.claim("event:Ev2", KEYS[1])   # the twin event shares the message key
@@ -37,7 +30,7 @@ def test_claims_answered_marks_and_work_in_progress(open_db):
 
 
 def test_a_twin_on_another_replica_is_refused_until_the_grace_then_taken_over(open_db):
-    clock = Clock(1000.0)
+    clock = SecondsClock(1000.0)
     one, other = SlackClaims(open_db(), clock=clock), SlackClaims(open_db(), clock=clock)
     assert one.claim(*KEYS)
     assert not other.claim("event:Ev2", KEYS[1])   # the `message` twin, delivered elsewhere
@@ -83,7 +76,7 @@ def test_shared_answers_are_recalled_by_any_replica(open_db):
 
 
 def test_old_keys_are_pruned_after_a_day(db):
-    clock = Clock(1000.0)
+    clock = SecondsClock(1000.0)
     state = SlackClaims(db, clock=clock)
     assert state.claim("event:old")
     state.mark_answered("event:old")
