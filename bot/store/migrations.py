@@ -76,8 +76,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration((
         # Slack de-duplication: a key is claimed before answering, marked answered after.
+        # `attempts` > 1: taken over from a process that stopped; its answer may be out already.
         """CREATE TABLE slack_claims (
-            key TEXT PRIMARY KEY, claimed_at DOUBLE PRECISION NOT NULL, answered_at DOUBLE PRECISION)""",
+            key TEXT PRIMARY KEY, claimed_at DOUBLE PRECISION NOT NULL, answered_at DOUBLE PRECISION,
+            attempts INTEGER NOT NULL DEFAULT 1)""",
         "CREATE INDEX slack_claims_age ON slack_claims(claimed_at)",
         # The rendered private answer, so "Share in channel" posts what the asker saw.
         """CREATE TABLE slack_shared_answers (

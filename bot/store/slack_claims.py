@@ -8,7 +8,9 @@
   the answer and marked answered after a delivery, so a replica that dies in between does
   not lose the question: Slack's retry of a claim that is unanswered, older than
   `RETRY_GRACE_SECONDS` and not being worked on in this process is answered (by any
-  replica; exactly once in practice).
+  replica; exactly once in practice). While a process works on a claim it `refresh`es it
+  every third of the grace, so a slow answer is never taken over by another replica:
+  only a claim whose process stopped (died) grows old.
 - `remember_answer` / `recall_answer`: the rendered private answer, so "Share in
   channel" can post exactly what the asker saw (Slack does not send the content of an
   ephemeral message back with a button click), whichever replica gets the click.
@@ -34,9 +36,9 @@ RETRY_GRACE_SECONDS = 30
 PRUNE_EVERY = 500             # writes between prunes
 
 _TAKE = ("INSERT INTO slack_claims (key, claimed_at) VALUES {values}"
-         " ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at"
+         " ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at, attempts = slack_claims.attempts + 1"
          " WHERE slack_claims.answered_at IS NULL AND slack_claims.claimed_at <= ?"
-         " RETURNING key")
+         " RETURNING key, attempts")
 
 
 def _take(s: Session, keys: tuple[str, ...], now: float, free_before: float) -> list:
@@ -54,16 +56,18 @@ class SlackClaims:
         self.db = db
         self._clock = clock
         self._grace = retry_grace_seconds
+        self.refresh_seconds = retry_grace_seconds / 3   # how often a claim being worked on is renewed
         self._lock = threading.Lock()
         self._working: set[str] = set()   # claimed by this process, delivery not finished
         self._writes = 0
 
-    def claim(self, *keys: str) -> bool:
-        """Claim the keys for answering; False (claiming nothing) if any of them was answered,
-        is being worked on here, or was claimed less than the grace ago (anywhere)."""
+    def claim(self, *keys: str) -> int:
+        """Claim the keys for answering: the attempt number (1, or more when taken over from a
+        process that stopped, whose answer may already be out); 0, claiming nothing, if any
+        key was answered, is being worked on here, or was claimed less than the grace ago."""
         keys = tuple(sorted({k for k in keys if k}))
         if not keys:
-            return True
+            return 1
         with self._lock:
             if self._working.intersection(keys):
                 return False
@@ -71,15 +75,23 @@ class SlackClaims:
         now = self._clock()
         try:
             with self.db.write(durable=False) as s:
-                if len(_take(s, keys, now, free_before=now - self._grace)) < len(keys):
+                taken = _take(s, keys, now, free_before=now - self._grace)
+                if len(taken) < len(keys):
                     raise _Taken
         except BaseException as exc:
             self.release(*keys)
             if isinstance(exc, _Taken):
-                return False
+                return 0
             raise
         self._maybe_prune(now)
-        return True
+        return max(row["attempts"] for row in taken)
+
+    def refresh(self, *keys: str) -> None:
+        """Still working on these keys: keep them from looking abandoned to other replicas."""
+        keys = tuple(k for k in keys if k)
+        if keys:
+            self.db.write_one(f"UPDATE slack_claims SET claimed_at = ? WHERE answered_at IS NULL AND key IN"
+                              f" ({', '.join('?' for _ in keys)})", (self._clock(), *keys), durable=False)
 
     def mark_answered(self, *keys: str) -> None:
         """The answer was delivered: any later retry of these keys is a duplicate."""

@@ -133,6 +133,7 @@ class Delivery:
     status: int
     seconds: float
     replica: str
+    at: float = field(default_factory=time.monotonic)   # when the answer to the delivery came
 
 
 @dataclass

@@ -10,7 +10,7 @@ import time
 
 from bot.app.wiring import open_database
 from bot.store.slack_claims import RETRY_GRACE_SECONDS, SlackClaims
-from tests.fakes.fake_slack import BOT_USER_ID
+from tests.fakes.fake_slack import BOT_USER_ID, Call
 from tests.fakes.slack_requests import mention_event
 
 QUESTION = f"<@{BOT_USER_ID}> how do I find volunteering projects?"
@@ -50,3 +50,17 @@ async def test_a_recent_unanswered_claim_is_left_to_whoever_holds_it(slack, fake
     await slack.event(mention_event(QUESTION, TS), "Ev1", retry_num=1)
     await settle()
     assert answers(fake_slack) == []
+
+
+async def test_an_answer_out_before_a_crash_is_not_repeated_by_the_retry(slack, fake_slack, settings):
+    """The process posted the answer, then died before recording it: Slack's retry finds
+    the bot's reply in the thread and records it instead of answering again."""
+    claimed_by_a_process_that_died(settings, RETRY_GRACE_SECONDS + 30)
+    await fake_slack._record(Call("chat.postMessage", {"channel": "C1CHAN", "thread_ts": TS, "text": "the answer"}))
+    await slack.event(mention_event(QUESTION, TS), "Ev1", retry_num=1)
+    await fake_slack.wait_for(lambda f: f.of("conversations.replies"))
+    await settle()
+    assert len(answers(fake_slack)) == 1   # only the one from before the crash
+    await slack.event(mention_event(QUESTION, TS, kind="message"), "Ev2")   # and it now counts as answered
+    await settle()
+    assert len(answers(fake_slack)) == 1 and len(fake_slack.of("conversations.replies")) == 1

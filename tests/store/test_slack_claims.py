@@ -32,10 +32,10 @@ def test_claims_answered_marks_and_work_in_progress(open_db):
 def test_a_twin_on_another_replica_is_refused_until_the_grace_then_taken_over(open_db):
     clock = SecondsClock(1000.0)
     one, other = SlackClaims(open_db(), clock=clock), SlackClaims(open_db(), clock=clock)
-    assert one.claim(*KEYS)
+    assert one.claim(*KEYS) == 1
     assert not other.claim("event:Ev2", KEYS[1])   # the `message` twin, delivered elsewhere
-    clock.now += RETRY_GRACE_SECONDS + 1           # `one` died without answering
-    assert other.claim(*KEYS)                      # Slack's retry is answered by the survivor
+    clock.now += RETRY_GRACE_SECONDS + 1           # `one` died without recording an answer
+    assert other.claim(*KEYS) == 2                 # the survivor takes it: a second attempt (check Slack first)
     other.mark_answered(*KEYS)
     clock.now += RETRY_GRACE_SECONDS + 1
     assert not one.claim(*KEYS)                    # answered: never again, anywhere
@@ -85,3 +85,15 @@ def test_old_keys_are_pruned_after_a_day(db):
         state.claim(f"event:new{i}")
     with db.read() as s:
         assert s.execute("SELECT count(*) AS n FROM slack_claims WHERE key = 'event:old'").fetchone()["n"] == 0
+
+
+def test_a_claim_kept_fresh_by_its_process_is_never_taken_over(open_db):
+    clock = SecondsClock(1000.0)
+    working, other = SlackClaims(open_db(), clock=clock), SlackClaims(open_db(), clock=clock)
+    assert working.claim(*KEYS)
+    for _ in range(5):   # a slow answer, far past the grace, renewed as it goes
+        clock.now += working.refresh_seconds
+        working.refresh(*KEYS)
+        assert not other.claim(*KEYS)
+    clock.now += RETRY_GRACE_SECONDS + 1   # then its process dies: no more renewals
+    assert other.claim(*KEYS)

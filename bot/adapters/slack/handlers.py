@@ -5,8 +5,10 @@ left with silence. `_guarded` logs it with a reference id and tells the user ins
 
 The adapter's memory (de-duplication claims, answers to share) is handed in as `state`
 by the composition root: `bot.store.slack_claims` on the bot's store, shared by every
-replica. Its calls may wait on a database, so they run in worker threads, never on the
-event loop. When the store can't be used, a question is still answered (a duplicate is
+replica. Its calls may wait on a database, so they run in worker threads of their own,
+never on the event loop and never queued behind core calls: the sooner an answer is
+marked answered after its delivery, the smaller the window in which a replica dying
+would let Slack's retry of it be answered again. When the store can't be used, a question is still answered (a duplicate is
 better than silence) and the failure is logged.
 """
 from __future__ import annotations
@@ -15,6 +17,8 @@ import asyncio
 import logging
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Protocol
 
 from bot import models
@@ -36,12 +40,16 @@ PRIVATE_KINDS = (models.ERROR, models.REFUSED)
 # GIL, which delays the 3-second acks (measured: unbounded, ack p50 670 ms at 58 answers/s;
 # 8 at a time, ack p50 ~120 ms at 84 answers/s). See benchmarks/slack_load.py.
 CORE_CONCURRENCY = 8
+STATE_THREADS = 2   # de-duplication calls: short, and never behind the core's queue
 
 
 class SlackState(Protocol):
     """What the adapter remembers across events, processes and replicas (see module doc)."""
 
-    def claim(self, *keys: str) -> bool: ...
+    refresh_seconds: float   # how often `refresh` must renew a claim being worked on
+
+    def claim(self, *keys: str) -> int: ...   # 0: not ours; 1; >1: taken over from a stopped process
+    def refresh(self, *keys: str) -> None: ...
     def mark_answered(self, *keys: str) -> None: ...
     def release(self, *keys: str) -> None: ...
     def remember_answer(self, answer_id: str, message: dict) -> None: ...
@@ -54,6 +62,7 @@ class SlackHandlers:
         self.state = state
         self.moderators = moderators
         self._core_slots = asyncio.Semaphore(CORE_CONCURRENCY)
+        self._state_threads = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="slack-state")
 
     # ---- slash commands -------------------------------------------------------------
 
@@ -102,29 +111,54 @@ class SlackHandlers:
         """De-duplicated inside the guard; a store that can't be used still gets the user a reply."""
         keys = _event_keys(body, event)
         try:
-            claimed = await asyncio.to_thread(self.state.claim, *keys)
+            attempt = await self._in_state_thread(self.state.claim, *keys)
         except StoreUnavailable as exc:
             log.error("answering Slack event %s without de-duplication: %s", body.get("event_id"), exc)
-            claimed, keys = True, ()
-        if not claimed:
+            attempt, keys = 1, ()
+        if not attempt:
             log.info("duplicate Slack event %s ignored", body.get("event_id"))
             return
+        if attempt > 1 and await self._answered_before_a_crash(event, client, context):
+            log.info("Slack event %s was answered by a process that stopped before recording it",
+                     body.get("event_id"))
+            await self._mark_answered(keys)
+            self.state.release(*keys)
+            return
+        keep_claimed = asyncio.create_task(self._keep_claimed(keys)) if keys else None
         try:
-            if await self._answer_event(event, client, context) and keys:
+            answered = await self._answer_event(event, client, context)
+            if keep_claimed is not None:
+                keep_claimed.cancel()
+            if answered and keys:
                 await self._mark_answered(keys)   # only now is a retry of this event a duplicate
         finally:
+            if keep_claimed is not None:
+                keep_claimed.cancel()
             self.state.release(*keys)
+
+    async def _answered_before_a_crash(self, event: dict, client, context) -> bool:
+        _, thread = _answer_place(event)
+        return await send.already_posted(client, event["channel"], thread, event.get("ts", ""), context.bot_user_id)
+
+    async def _keep_claimed(self, keys: tuple[str, ...]) -> None:
+        """A slow answer must not look abandoned: another replica would answer Slack's retry too."""
+        while True:
+            await asyncio.sleep(self.state.refresh_seconds)
+            try:
+                await self._in_state_thread(self.state.refresh, *keys)
+            except StoreUnavailable as exc:
+                log.warning("could not renew the claim on %s: %s", keys, exc)
 
     async def _mark_answered(self, keys: tuple[str, ...]) -> None:
         try:
-            await asyncio.to_thread(self.state.mark_answered, *keys)
+            await self._in_state_thread(self.state.mark_answered, *keys)
         except StoreUnavailable as exc:   # the answer is out: no error reply; a late retry may repeat it
             log.error("Slack answer delivered but not marked answered: %s", exc)
 
     async def _remember(self, answer_id: str, message: dict) -> bool:
         """Keep the answer for "Share in channel"; False (no share button) when the store fails."""
         try:
-            await asyncio.to_thread(self.state.remember_answer, answer_id, message)
+            await self._in_state_thread(self.state.remember_answer, answer_id, message)
         except StoreUnavailable as exc:
             log.error("answer %s can't be shared, the store is unavailable: %s", answer_id, exc)
             return False
@@ -132,8 +166,7 @@ class SlackHandlers:
 
     async def _answer_event(self, event: dict, client, context) -> bool:
         user, channel = event["user"], event["channel"]
-        is_dm = event.get("channel_type") == "im" or channel.startswith("D")
-        thread = event.get("thread_ts") if is_dm else _thread_of(event)
+        is_dm, thread = _answer_place(event)
         text = _without_mentions(event.get("text", ""), context.bot_user_id)
         name = "help" if text.strip().lower() in ("help", "/help") else "ask"
         invocation = Invocation(
@@ -155,7 +188,7 @@ class SlackHandlers:
                             action=action, body=body)
 
     async def _share(self, action: dict, body: dict, respond, client) -> None:
-        stored = await asyncio.to_thread(self.state.recall_answer, action.get("value", ""))
+        stored = await self._in_state_thread(self.state.recall_answer, action.get("value", ""))
         channel = _channel_of(body)
         if stored is None:
             await send.reply_privately(respond, client, body["user"]["id"],
@@ -225,6 +258,9 @@ class SlackHandlers:
         finally:
             log.debug("%s done in %.0f ms", work.__name__, (time.perf_counter() - started) * 1000)
 
+    async def _in_state_thread(self, call, *args):
+        return await asyncio.get_running_loop().run_in_executor(self._state_threads, partial(call, *args))
+
     async def _call_core(self, invocation: Invocation) -> Reply:
         async with self._core_slots:
             reply = await asyncio.to_thread(self.core.handle, invocation)
@@ -266,6 +302,12 @@ def _thread_of_container(body: dict) -> str | None:
 
 def _from_a_bot(event: dict) -> bool:
     return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
+
+
+def _answer_place(event: dict) -> tuple[bool, str | None]:
+    """(is it a DM, the thread the answer goes in): under a channel question, in a DM's thread if any."""
+    is_dm = event.get("channel_type") == "im" or event["channel"].startswith("D")
+    return is_dm, event.get("thread_ts") if is_dm else _thread_of(event)
 
 
 def _thread_of(event: dict) -> str | None:
