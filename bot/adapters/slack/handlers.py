@@ -2,14 +2,7 @@
 
 Listeners never let an exception escape: Bolt would only log it, and the user would be
 left with silence. `_guarded` logs it with a reference id and tells the user instead.
-
-The adapter's memory (de-duplication claims, answers to share) is handed in as `state`
-by the composition root: `bot.store.slack_claims` on the bot's store, shared by every
-replica. Its calls may wait on a database, so they run in worker threads of their own,
-never on the event loop and never queued behind core calls: the sooner an answer is
-marked answered after its delivery, the smaller the window in which a replica dying
-would let Slack's retry of it be answered again. When the store can't be used, a question is still answered (a duplicate is
-better than silence) and the failure is logged.
+What the adapter remembers across events and replicas is `memory.EventMemory`.
 """
 from __future__ import annotations
 
@@ -17,16 +10,14 @@ import asyncio
 import logging
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
-from typing import Protocol
 
 from bot import models
 from bot.command_table import command as command_spec
-from bot.errors import StoreUnavailable, new_error_ref
+from bot.errors import new_error_ref
 from bot.models import Invocation, Reply
 
 from bot.adapters.slack import delivery as send
+from bot.adapters.slack.memory import EventMemory, SlackState
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import ANSWER_BLOCK_PREFIX, HELPFUL, SlackMessage, render, text_message
 
@@ -40,29 +31,14 @@ PRIVATE_KINDS = (models.ERROR, models.REFUSED)
 # GIL, which delays the 3-second acks (measured: unbounded, ack p50 670 ms at 58 answers/s;
 # 8 at a time, ack p50 ~120 ms at 84 answers/s). See benchmarks/slack_load.py.
 CORE_CONCURRENCY = 8
-STATE_THREADS = 2   # de-duplication calls: short, and never behind the core's queue
-
-
-class SlackState(Protocol):
-    """What the adapter remembers across events, processes and replicas (see module doc)."""
-
-    refresh_seconds: float   # how often `refresh` must renew a claim being worked on
-
-    def claim(self, *keys: str) -> int: ...   # 0: not ours; 1; >1: taken over from a stopped process
-    def refresh(self, *keys: str) -> None: ...
-    def mark_answered(self, *keys: str) -> None: ...
-    def release(self, *keys: str) -> None: ...
-    def remember_answer(self, answer_id: str, message: dict) -> None: ...
-    def recall_answer(self, answer_id: str) -> dict | None: ...
 
 
 class SlackHandlers:
     def __init__(self, core, state: SlackState, moderators: ModeratorCheck) -> None:
         self.core = core
-        self.state = state
+        self.memory = EventMemory(state)
         self.moderators = moderators
         self._core_slots = asyncio.Semaphore(CORE_CONCURRENCY)
-        self._state_threads = ThreadPoolExecutor(STATE_THREADS, thread_name_prefix="slack-state")
 
     # ---- slash commands -------------------------------------------------------------
 
@@ -83,7 +59,7 @@ class SlackHandlers:
         question = text if name == "ask" else None
         if shareable:
             public = render(reply, question, shared_by=invocation.user_name)
-            shareable = await self._remember(reply.answer_id, {"text": public.text, "blocks": public.blocks})
+            shareable = await self.memory.remember(reply.answer_id, {"text": public.text, "blocks": public.blocks})
         message = render(reply, question, shareable=shareable)
         await send.reply_privately(respond, client, user, message, command.get("channel_id"))
 
@@ -109,60 +85,22 @@ class SlackHandlers:
 
     async def _answer_once(self, body: dict, event: dict, client, context) -> None:
         """De-duplicated inside the guard; a store that can't be used still gets the user a reply."""
-        keys = _event_keys(body, event)
-        try:
-            attempt = await self._in_state_thread(self.state.claim, *keys)
-        except StoreUnavailable as exc:
-            log.error("answering Slack event %s without de-duplication: %s", body.get("event_id"), exc)
-            attempt, keys = 1, ()
+        attempt, keys = await self.memory.claim(body.get("event_id"), _event_keys(body, event))
         if not attempt:
             log.info("duplicate Slack event %s ignored", body.get("event_id"))
             return
-        if attempt > 1 and await self._answered_before_a_crash(event, client, context):
-            log.info("Slack event %s was answered by a process that stopped before recording it",
-                     body.get("event_id"))
-            await self._mark_answered(keys)
-            self.state.release(*keys)
-            return
-        keep_claimed = asyncio.create_task(self._keep_claimed(keys)) if keys else None
-        try:
-            answered = await self._answer_event(event, client, context)
-            if keep_claimed is not None:
-                keep_claimed.cancel()
-            if answered and keys:
-                await self._mark_answered(keys)   # only now is a retry of this event a duplicate
-        finally:
-            if keep_claimed is not None:
-                keep_claimed.cancel()
-            self.state.release(*keys)
+        async with self.memory.working_on(keys):
+            if attempt > 1 and await self._answered_before_a_crash(event, client, context):
+                log.info("Slack event %s was answered by a process that stopped before recording it",
+                         body.get("event_id"))
+            elif not await self._answer_event(event, client, context):
+                return
+            await self.memory.mark_answered(keys)   # only now is a retry of this event a duplicate
 
     async def _answered_before_a_crash(self, event: dict, client, context) -> bool:
+        """Taken over from a process that stopped: its answer may be out, unrecorded."""
         _, thread = _answer_place(event)
         return await send.already_posted(client, event["channel"], thread, event.get("ts", ""), context.bot_user_id)
-
-    async def _keep_claimed(self, keys: tuple[str, ...]) -> None:
-        """A slow answer must not look abandoned: another replica would answer Slack's retry too."""
-        while True:
-            await asyncio.sleep(self.state.refresh_seconds)
-            try:
-                await self._in_state_thread(self.state.refresh, *keys)
-            except StoreUnavailable as exc:
-                log.warning("could not renew the claim on %s: %s", keys, exc)
-
-    async def _mark_answered(self, keys: tuple[str, ...]) -> None:
-        try:
-            await self._in_state_thread(self.state.mark_answered, *keys)
-        except StoreUnavailable as exc:   # the answer is out: no error reply; a late retry may repeat it
-            log.error("Slack answer delivered but not marked answered: %s", exc)
-
-    async def _remember(self, answer_id: str, message: dict) -> bool:
-        """Keep the answer for "Share in channel"; False (no share button) when the store fails."""
-        try:
-            await self._in_state_thread(self.state.remember_answer, answer_id, message)
-        except StoreUnavailable as exc:
-            log.error("answer %s can't be shared, the store is unavailable: %s", answer_id, exc)
-            return False
-        return True
 
     async def _answer_event(self, event: dict, client, context) -> bool:
         user, channel = event["user"], event["channel"]
@@ -188,7 +126,7 @@ class SlackHandlers:
                             action=action, body=body)
 
     async def _share(self, action: dict, body: dict, respond, client) -> None:
-        stored = await self._in_state_thread(self.state.recall_answer, action.get("value", ""))
+        stored = await self.memory.recall(action.get("value", ""))
         channel = _channel_of(body)
         if stored is None:
             await send.reply_privately(respond, client, body["user"]["id"],
@@ -257,9 +195,6 @@ class SlackHandlers:
             await send.report_failure(client, user, ref, channel, thread_ts, respond)
         finally:
             log.debug("%s done in %.0f ms", work.__name__, (time.perf_counter() - started) * 1000)
-
-    async def _in_state_thread(self, call, *args):
-        return await asyncio.get_running_loop().run_in_executor(self._state_threads, partial(call, *args))
 
     async def _call_core(self, invocation: Invocation) -> Reply:
         async with self._core_slots:

@@ -17,8 +17,8 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.client import make_client
-from bot.adapters.slack.handlers import SlackState
 from bot.adapters.slack.inbound import events_app
+from bot.adapters.slack.memory import SlackState
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import render
 from bot.adapters.slack.web_api import WebApiFailure, call
