@@ -79,10 +79,11 @@ def index(args, settings: Settings) -> int:
 
 
 def health(args, settings: Settings) -> int:
-    from bot.app.wiring import knowledge_sources, open_database
+    from bot.app.wiring import knowledge_sources
     from bot.ops.health import check_health
+    from bot.store import open_database
 
-    db = open_database(settings)
+    db = open_database(settings.database_url, settings.data_dir)   # not opened yet: the check says why it can't be
     try:
         result = check_health(knowledge_sources(settings), settings.cache_dir, db)
     finally:

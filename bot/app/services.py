@@ -75,14 +75,13 @@ def slack_config(settings: Settings):
 
 @contextmanager
 def _store(settings: Settings, db: Database | None = None) -> Iterator[Database]:
-    """`db`, or the configured store opened (and checked: a store that can't be used stops
-    the start with one line) and closed here."""
+    """`db`, or the configured store opened here (a store that can't be used stops the
+    start with one line) and closed here."""
     if db is not None:
         yield db
         return
     db = open_database(settings)
     try:
-        db.prepare()
         yield db
     finally:
         db.close()

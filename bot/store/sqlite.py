@@ -108,6 +108,8 @@ class SqliteDatabase(Database):
     def _migrate(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise StoreUnavailable(f"{self.describe()}: {self.path.parent} is not a folder") from None
         except OSError as exc:
             raise StoreUnavailable(f"{self.describe()}: its folder can't be created ({exc.strerror})") from None
         conn = self._open()

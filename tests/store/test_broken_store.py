@@ -19,6 +19,7 @@ from bot.adapters.slack.render import HELPFUL, render
 from bot.app.cli import main
 from bot.app.settings import Settings
 from bot.app.wiring import build_core, open_database
+from bot.store import open_database as open_store
 from bot.models import ANSWER, ERROR, INFO
 from bot.store.postgres import PostgresDatabase
 from tests.fakes.sample import KNOWLEDGE, invocation
@@ -50,6 +51,12 @@ def read_only(path: Path):
 
 def settings_for(data_dir: Path, url: str = "") -> Settings:
     return Settings(knowledge=(KNOWLEDGE,), data_dir=data_dir, database_url=url, rate_limit_per_minute=5)
+
+
+def core_on(data_dir: Path):
+    """A core whose store breaks under it (as a running service's would): no check at start."""
+    settings = settings_for(data_dir)
+    return build_core(settings, db=open_store(settings.database_url, settings.data_dir))
 
 
 def used_store(data_dir: Path) -> Path:
@@ -104,7 +111,7 @@ def test_a_truncated_file_is_unhealthy(tmp_path, health, keep):
 def test_a_truncated_file_still_answers_questions_and_refuses_pins_clearly(tmp_path, caplog):
     path = used_store(tmp_path / "data")
     path.write_bytes(path.read_bytes()[:100])
-    assert_answers_but_refuses_pins(build_core(settings_for(tmp_path / "data")), caplog)
+    assert_answers_but_refuses_pins(core_on(tmp_path / "data"), caplog)
 
 
 def test_a_read_only_file_is_unhealthy_and_still_answers(tmp_path, health, caplog):
@@ -112,7 +119,7 @@ def test_a_read_only_file_is_unhealthy_and_still_answers(tmp_path, health, caplo
     with read_only(path):
         code, line = health(tmp_path / "data")
         assert code == 1 and line.startswith("unhealthy: SQLite store") and "readonly" in line.replace("-", "")
-        assert_answers_but_refuses_pins(build_core(settings_for(tmp_path / "data")), caplog, readable=True)
+        assert_answers_but_refuses_pins(core_on(tmp_path / "data"), caplog, readable=True)
 
 
 def test_a_read_only_folder_still_answers(tmp_path, health, caplog):
@@ -120,12 +127,12 @@ def test_a_read_only_folder_still_answers(tmp_path, health, caplog):
     with read_only(path.parent):
         code, line = health(tmp_path / "data")
         assert code == 1 and "not writable" in line
-        assert_answers_but_refuses_pins(build_core(settings_for(tmp_path / "data")), caplog)
+        assert_answers_but_refuses_pins(core_on(tmp_path / "data"), caplog)
 
 
 def test_feedback_on_a_broken_store_says_so(tmp_path):
     path = used_store(tmp_path / "data")
-    core = build_core(settings_for(tmp_path / "data"))
+    core = core_on(tmp_path / "data")
     answer_id = core.handle(invocation("ask", QUESTION, user="member")).answer_id
     path.write_bytes(path.read_bytes()[:100])
     voted = core.feedback("test", "member", answer_id, helpful=True)
@@ -179,5 +186,5 @@ def test_a_service_does_not_start_on_a_store_it_cannot_use(tmp_path, monkeypatch
                         "SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s"}.items():
         monkeypatch.setenv(name, value)
     code = main(["slack", "--http", "--knowledge", str(KNOWLEDGE)], dotenv=None, setup_logging=lambda **_: None)
-    assert code == 1 and "the store can't be used: PostgreSQL store 127.0.0.1:1/bot" in capsys.readouterr().err
+    assert code == 2 and "cannot open the database: PostgreSQL store 127.0.0.1:1/bot" in capsys.readouterr().err
 

@@ -74,13 +74,15 @@ async def already_posted(client: AsyncWebClient, channel: str, thread_ts: str | 
     answer may be out although it was never recorded. When Slack can't tell, False."""
     try:
         if thread_ts:
-            found = await client.conversations_replies(channel=channel, ts=thread_ts, limit=100)
+            found = await call(client.conversations_replies, channel=channel, ts=thread_ts, limit=100)
         else:
-            found = await client.conversations_history(channel=channel, oldest=after_ts, limit=100)
-    except SEND_ERRORS as exc:
-        log.warning("could not look for an earlier answer in %s (%s); answering", channel, reason(exc))
+            found = await call(client.conversations_history, channel=channel, oldest=after_ts, limit=100)
+    except WebApiFailure as failure:
+        log.warning("could not look for an earlier answer in %s (%s); answering", channel, failure.reason)
         return False
-    return any(m.get("user") == bot_user_id for m in found.get("messages") or ())
+    messages = found.get("messages")
+    return isinstance(messages, list) and any(isinstance(m, dict) and m.get("user") == bot_user_id
+                                              for m in messages)
 
 
 async def reply_privately(respond, client: AsyncWebClient, user: str, message: SlackMessage,
