@@ -25,10 +25,10 @@ from pathlib import Path
 import aiohttp
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "slack"))   # the fake Slack and the request signer
+sys.path.insert(0, str(REPO))   # the tests' fakes: the fake Slack and the request signer
 
-from fake_slack import FakeSlack  # noqa: E402
-from slack_requests import SIGNING_SECRET, SlackHttp  # noqa: E402
+from tests.fakes.fake_slack import FakeSlack  # noqa: E402
+from tests.fakes.slack_requests import SIGNING_SECRET, SlackHttp  # noqa: E402
 
 QUESTIONS = (
     "How do I find volunteering projects?", "How can I join Omdena?", "What is a good hackathon strategy?",

@@ -11,3 +11,16 @@ class UserError(Exception):
 def new_error_ref() -> str:
     """A short reference a member can quote to a moderator, e.g. `3FA9C1`."""
     return secrets.token_hex(3).upper()
+
+
+class StoreUnavailable(Exception):
+    """The bot's store (SQLite file or PostgreSQL server) can't be read or written right now.
+
+    The message says which store and why, for the operator; members get a fixed sentence.
+    Questions are still answered from the archive when only the store fails; pins and
+    other moderator actions fail with a clear reply instead of "something went wrong".
+    """
+
+
+STORE_DOWN_TEXT = ("I can't reach my database right now, so I couldn't do that and nothing was saved. "
+                   "Please try again in a minute; if it keeps happening, tell the bot's operator (ref {ref}).")

@@ -1,11 +1,13 @@
 """Test tiers, marked by what a test needs rather than by hand in every file:
 
     platform  the real slack-bolt / discord.py code against fake servers on 127.0.0.1
-    process   real subprocesses (the CLI, git, concurrent writers)
+    process   real subprocesses (the CLI, git, concurrent writers, Slack replicas)
+    postgres  the PostgreSQL test server (tests/fakes/stores.py: skipped without one, unless
+              BOT_REQUIRE_POSTGRES=1)
     corpus    the whole archive in ../shared/corpus (skipped when absent)
 
-The pure tier (core, retrieval, store, rendering) runs alone in seconds:
-    pytest -m "not platform and not process and not corpus"
+The pure tier (core, retrieval, store on SQLite, rendering) runs alone in seconds:
+    pytest -m "not platform and not process and not corpus and not postgres"
 The README's test command runs everything.
 """
 from __future__ import annotations
@@ -16,14 +18,15 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 PLATFORM = ("slack", "discord", "ops/test_discord_live.py", "ops/test_healthz.py")
-PROCESS = ("cli", "adapters/test_console.py", "core/test_pin_store_processes.py", "ops/test_sync.py",
+PROCESS = ("cli", "adapters/test_console.py", "store/test_pin_processes.py", "ops/test_sync.py",
            "ops/test_sync_credentials.py", "ops/test_sync_report.py", "ops/test_reload.py",
-           "ops/test_announcements.py")
+           "ops/test_announcements.py", "store/test_broken_store.py", "slack/test_slack_replicas.py")
 
 
 def pytest_configure(config):
     for name, about in (("platform", "drives a platform SDK against a local fake server"),
-                        ("process", "starts real subprocesses (CLI, git, writers)")):
+                        ("process", "starts real subprocesses (CLI, git, writers)"),
+                        ("postgres", "needs the PostgreSQL test server")):
         config.addinivalue_line("markers", f"{name}: {about}")
 
 
@@ -33,3 +36,13 @@ def pytest_collection_modifyitems(items):
         for marker, places in (("platform", PLATFORM), ("process", PROCESS)):
             if any(where == p or where.startswith(p + "/") for p in places):
                 item.add_marker(getattr(pytest.mark, marker))
+        if _needs_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+
+
+def _needs_postgres(item) -> bool:
+    """A test of the PostgreSQL server, or the PostgreSQL half of a test run on both engines."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "engine" in callspec.params:
+        return callspec.params["engine"] == "postgresql"
+    return bool({"postgres_run", "postgres_url"} & set(getattr(item, "fixturenames", ())))

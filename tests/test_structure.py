@@ -10,7 +10,9 @@ Per folder of `bot/`, what it may import from the rest of the package:
                             or another platform
     app/                    anything: it is the composition root, the only reader of settings
 
-Platform SDKs (slack_bolt/slack_sdk, discord.py) are imported only by their adapter.
+Platform SDKs (slack_bolt/slack_sdk, discord.py) are imported only by their adapter;
+database drivers (sqlite3, psycopg) only by store/, so one place owns every table (the Slack
+adapter gets its de-duplication memory from app/, the announcer its log from store/).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "bot"
 SDKS = {"slack": ("slack_bolt", "slack_sdk"), "discord": ("discord",)}
+DATABASE_DRIVERS = ("sqlite3", "psycopg", "psycopg_pool")
 
 
 def module_name(path: Path) -> str:
@@ -98,6 +101,12 @@ def test_platform_sdks_stay_in_their_adapter(module):
     for platform, libraries in SDKS.items():
         if any(i == lib or i.startswith(lib + ".") for i in MODULES[module] for lib in libraries):
             assert area(module) == f"adapters.{platform}", f"{module} imports {platform}'s SDK"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_database_drivers_stay_in_the_store(module):
+    drivers = sorted(i for i in MODULES[module] if i.split(".")[0] in DATABASE_DRIVERS)
+    assert not drivers or area(module) == "store", f"{module} imports {drivers}"
 
 
 def test_only_the_composition_root_reads_settings():

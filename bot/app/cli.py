@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from bot.app.settings import Settings, load_dotenv, log_options
-from bot.errors import UserError
+from bot.errors import StoreUnavailable, UserError
 from bot.printable import printable_output
 
 log = logging.getLogger("bot")
@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     index = sub.add_parser("index", parents=[common], help="build or refresh the index cache")
     index.add_argument("--rebuild", action="store_true", help="ignore the cache")
-    sub.add_parser("health", parents=[common], help="exit 0 when the knowledge loads and the data folder is writable")
+    sub.add_parser("health", parents=[common],
+                   help="exit 0 when the knowledge loads, the data folder is writable and the store works")
     sync = sub.add_parser("sync", parents=[common], help="clone or fast-forward an archive repository into the knowledge")
     sync.add_argument("--repo", metavar="URL", help="git repository (default: sync every archive synced before)")
     sync.add_argument("--branch", help="branch to follow (default: the repository's default branch)")
@@ -73,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--replace", action="store_true", help="also remove pins that are not in the file")
     report = sub.add_parser("report", parents=[common], help="questions that found nothing or were unhelpful")
     report.add_argument("-n", type=int, default=30, help="how many lines (default 30)")
+    store = sub.add_parser("store", help="move the store between engines")
+    store_action = store.add_subparsers(dest="store_action", required=True, metavar="ACTION")
+    migrate = store_action.add_parser("migrate", parents=[common],
+                                      help="copy the SQLite store into an empty PostgreSQL database, checking counts")
+    migrate.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/dbname")
+    migrate.add_argument("--from", dest="source", type=Path, metavar="FILE",
+                         help="the SQLite file (default: bot.sqlite3 in $BOT_DATA_DIR)")
     return parser
 
 
@@ -100,6 +108,9 @@ def _run(argv: list[str] | None, dotenv: Path | None, setup_logging: Callable[..
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StoreUnavailable as exc:
+        print(f"error: the store can't be used: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception:  # noqa: BLE001 - the operator gets one masked log event, not a raw traceback

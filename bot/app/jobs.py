@@ -81,10 +81,43 @@ def index(args, settings: Settings) -> int:
 def health(args, settings: Settings) -> int:
     from bot.app.wiring import knowledge_sources
     from bot.ops.health import check_health
+    from bot.store import open_database
 
-    result = check_health(knowledge_sources(settings), settings.cache_dir)
+    db = open_database(settings.database_url, settings.data_dir)   # not opened yet: the check says why it can't be
+    try:
+        result = check_health(knowledge_sources(settings), settings.cache_dir, db)
+    finally:
+        db.close()
     print(result.line)
     return 0 if result.ok else 1
+
+
+def store(args, settings: Settings) -> int:
+    """`store migrate --to URL`: copy the SQLite store into an empty PostgreSQL database."""
+    from bot.store import DATABASE_FILE, POSTGRES_SCHEMES
+    from bot.store.copy import copy_store
+    from bot.store.postgres import PostgresDatabase
+    from bot.store.sqlite import SqliteDatabase
+
+    if not args.to.startswith(POSTGRES_SCHEMES):
+        raise UserError("--to must be a postgresql:// URL")
+    source_file = args.source or settings.data_dir / DATABASE_FILE
+    if not source_file.is_file():
+        raise UserError(f"no SQLite store at {source_file} (use --from FILE)")
+    source, target = SqliteDatabase(source_file), PostgresDatabase(args.to)
+    try:
+        counts = copy_store(source, target)
+    finally:
+        source.close()
+        target.close()
+    for table in counts:
+        print(f"{table.name:<22} {table.source:>8} -> {table.target:>8}  {'ok' if table.ok else 'MISMATCH'}")
+    if not all(t.ok for t in counts):
+        print("counts differ: the target is incomplete; drop its tables and run again")
+        return 1
+    print(f"copied {sum(t.source for t in counts)} rows into {target.describe()}; "
+          "set BOT_DATABASE_URL to use it")
+    return 0
 
 
 def sync(args, settings: Settings) -> int:
@@ -206,4 +239,5 @@ def _answer(settings: Settings, command: str, text: str = "") -> str:
 JOBS = {
     "ask": ask, "search": search, "latest": latest, "eval": evaluate, "index": index, "health": health,
     "sync": sync, "discord": discord, "slack": slack, "console": console, "pins": pins, "report": report,
+    "store": store,
 }

@@ -7,8 +7,9 @@ import logging
 import os
 import sys
 import time
+from urllib.parse import urlsplit
 
-SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN")
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN", "PGPASSWORD")
 CHATTY_LIBRARIES = ("discord", "slack_bolt", "slack_sdk", "aiohttp", "asyncio", "urllib3")
 
 
@@ -54,8 +55,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def _database_password(environ) -> str:
+    """The password inside BOT_DATABASE_URL (the rest of the URL may be logged)."""
+    try:
+        return urlsplit(environ.get("BOT_DATABASE_URL", "")).password or ""
+    except ValueError:
+        return ""
+
+
 def configure_logging(level: str = "INFO", as_json: bool = False, stream=None) -> None:
-    secrets = [os.environ.get(v, "") for v in SECRET_VARIABLES]
+    secrets = [os.environ.get(v, "") for v in SECRET_VARIABLES] + [_database_password(os.environ)]
     handler = MaskedStreamHandler(stream or sys.stderr, secrets)
     handler.setFormatter(JsonFormatter() if as_json else logging.Formatter(
         "%(asctime)s %(levelname)s %(name)s: %(message)s"))

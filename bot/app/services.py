@@ -7,26 +7,33 @@ starts live reload and new-episode announcements once it can post.
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 from functools import partial
+from typing import Iterator
 
 from bot.app.settings import Settings
-from bot.app.wiring import build_core, knowledge_sources
+from bot.app.wiring import build_core, knowledge_sources, open_database, slack_state
 from bot.errors import UserError
+from bot.store.database import Database
 
 
 def run_slack(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> int:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if http else "SLACK_APP_TOKEN")
-    asyncio.run(serve_slack(settings, build_core(settings), http=http, host=host, port=port))
+    with _store(settings) as db:
+        asyncio.run(serve_slack(settings, build_core(settings, db=db), http=http, host=host, port=port, db=db))
     return 0
 
 
-async def serve_slack(settings: Settings, core, *, http: bool, host: str, port: int) -> None:
-    """The Slack service until cancelled: the adapter, live reload and announcements."""
+async def serve_slack(settings: Settings, core, *, http: bool, host: str, port: int,
+                      db: Database | None = None) -> None:
+    """The Slack service until cancelled: the adapter, live reload and announcements, on
+    `db` (default: a handle of its own on the configured store)."""
     from bot.adapters.slack.service import serve
 
-    await serve(slack_config(settings), core, http=http, host=host, port=port,
-                start_companions=partial(_start_live_knowledge, settings, core),
-                health=partial(_data_dir_problem, settings))
+    with _store(settings, db) as db:
+        await serve(slack_config(settings), core, slack_state(settings, db), http=http, host=host, port=port,
+                    start_companions=partial(_start_live_knowledge, settings, core, db),
+                    health=partial(_service_problem, settings, db))
 
 
 def run_discord(settings: Settings, sync: bool = False, guild_id: int | None = None) -> int:
@@ -41,36 +48,53 @@ def run_discord(settings: Settings, sync: bool = False, guild_id: int | None = N
         where = f"server {guild_id}" if guild_id else "all servers (may take a while to appear)"
         print(f"registered {len(names)} commands for {where}: {', '.join(names)}")
         return 0
-    asyncio.run(serve_discord(settings, build_client(build_core(settings), settings.discord_moderator_roles)))
+    with _store(settings) as db:
+        client = build_client(build_core(settings, db=db), settings.discord_moderator_roles)
+        asyncio.run(serve_discord(settings, client, db=db))
     return 0
 
 
-async def serve_discord(settings: Settings, client) -> None:
+async def serve_discord(settings: Settings, client, db: Database | None = None) -> None:
     """The Discord service until the client closes: the bot, live reload and announcements."""
     from bot.adapters.discord.service import serve
 
-    await serve(client, settings.discord_token, settings.discord_announce_channel,
-                partial(_start_live_knowledge, settings, client.core))
+    with _store(settings, db) as db:
+        await serve(client, settings.discord_token, settings.discord_announce_channel,
+                    partial(_start_live_knowledge, settings, client.core, db))
 
 
 def slack_config(settings: Settings):
     from bot.adapters.slack.service import SlackConfig
 
     return SlackConfig(
-        bot_token=settings.slack_bot_token, api_url=settings.slack_api_url, data_dir=settings.data_dir,
+        bot_token=settings.slack_bot_token, api_url=settings.slack_api_url,
         app_token=settings.slack_app_token, signing_secret=settings.slack_signing_secret,
         moderators=settings.slack_moderators, moderator_group=settings.slack_moderator_group,
         announce_channel=settings.slack_announce_channel)
 
 
-async def _start_live_knowledge(settings: Settings, core, posters: dict):
+@contextmanager
+def _store(settings: Settings, db: Database | None = None) -> Iterator[Database]:
+    """`db`, or the configured store opened here (a store that can't be used stops the
+    start with one line) and closed here."""
+    if db is not None:
+        yield db
+        return
+    db = open_database(settings)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+async def _start_live_knowledge(settings: Settings, core, db: Database, posters: dict):
     from bot.ops.live_knowledge import start_live_knowledge
 
     return await start_live_knowledge(knowledge_sources(settings), settings.cache_dir, core.knowledge,
-                                      posters, settings.reload_seconds)
+                                      posters, settings.reload_seconds, db)
 
 
-def _data_dir_problem(settings: Settings) -> str | None:
-    from bot.ops.health import check_data_dir
+def _service_problem(settings: Settings, db: Database) -> str | None:
+    from bot.ops.health import check_service
 
-    return check_data_dir(settings.data_dir)
+    return check_service(settings.data_dir, db, thorough=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.errors import UserError
 from bot.ratelimit import DEFAULT_PER_MINUTE
+from bot.store import POSTGRES_SCHEMES
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 
@@ -20,6 +21,7 @@ DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 class Settings:
     knowledge: tuple[Path, ...] = (DEFAULT_KNOWLEDGE,)  # as configured; synced archives join at open time
     data_dir: Path = Path("data")
+    database_url: str = field(default="", repr=False)   # empty: SQLite in the data folder
     rate_limit_per_minute: int = DEFAULT_PER_MINUTE
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
@@ -27,6 +29,7 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     slack_moderators: tuple[str, ...] = ()
     slack_moderator_group: str = ""
+    slack_retry_grace_seconds: int = 30
     discord_token: str = field(default="", repr=False)
     discord_moderator_roles: tuple[str, ...] = ()
     reload_seconds: int = 30
@@ -43,6 +46,7 @@ class Settings:
             slack_announce_channel=env.get("SLACK_ANNOUNCE_CHANNEL", "").strip(),
             discord_announce_channel=env.get("DISCORD_ANNOUNCE_CHANNEL", "").strip(),
             data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
+            database_url=_database_url(env.get("BOT_DATABASE_URL", "").strip()),
             rate_limit_per_minute=_int(env, "BOT_RATE_LIMIT", DEFAULT_PER_MINUTE),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
             slack_app_token=env.get("SLACK_APP_TOKEN", ""),
@@ -50,6 +54,7 @@ class Settings:
             slack_api_url=_with_slash(env.get("SLACK_API_URL") or "https://slack.com/api/"),
             slack_moderators=_csv(env.get("SLACK_MODERATORS", "")),
             slack_moderator_group=env.get("SLACK_MODERATOR_GROUP", "").strip(),
+            slack_retry_grace_seconds=_int(env, "SLACK_RETRY_GRACE_SECONDS", 30),
             discord_token=env.get("DISCORD_TOKEN", ""),
             discord_moderator_roles=_csv(env.get("DISCORD_MODERATOR_ROLES", "")),
         )
@@ -93,6 +98,12 @@ def _csv(value: str) -> tuple[str, ...]:
 
 def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"  # slack_sdk drops a last segment without it
+
+
+def _database_url(url: str) -> str:
+    if url and not url.startswith(POSTGRES_SCHEMES):
+        raise UserError("BOT_DATABASE_URL must be a postgresql:// URL (or empty: SQLite in the data folder)")
+    return url
 
 
 def _int(env: dict, name: str, default: int) -> int:

@@ -6,24 +6,23 @@ hand from the same pieces.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import datetime
 from typing import Callable
 
 from bot.app.settings import Settings
 from bot.core.context import utc_now
 from bot.core.dispatcher import Core
-from bot.errors import UserError
+from bot.errors import StoreUnavailable, UserError
 from bot.knowledge_handle import KnowledgeHandle
 from bot.ops.archives import KnowledgeSources
-from bot.ratelimit import RateLimiter
+from bot.store import open_database as open_store
 from bot.store.answers import AnswerLog
-from bot.store.db import Database
+from bot.store.database import Database
 from bot.store.pins import PinStore
+from bot.store.rate_windows import RateLimitWindows
+from bot.store.slack_claims import SlackClaims
 
 log = logging.getLogger(__name__)
-
-DATABASE_FILE = "bot.sqlite3"
 
 
 def knowledge_sources(settings: Settings) -> KnowledgeSources:
@@ -52,24 +51,27 @@ def open_knowledge(settings: Settings) -> KnowledgeHandle:
 
 
 def open_database(settings: Settings) -> Database:
-    """The pins, answer log and feedback file in the data folder, opened (created and
-    migrated) now: a data folder that cannot hold it is one line of error at start, not a
-    failure on every question."""
-    db = Database(settings.data_dir / DATABASE_FILE)
+    """The store, opened (created or migrated) now: PostgreSQL when BOT_DATABASE_URL is set,
+    else `bot.sqlite3` in the data folder. A store that can't be used is one line of error
+    at start, not a failure on every question (a store that breaks later costs no answer)."""
+    db = open_store(settings.database_url, settings.data_dir)
     try:
-        db.schema_version()
-    except (OSError, sqlite3.Error, RuntimeError) as exc:  # RuntimeError: a newer bot's schema
-        if isinstance(exc, (FileExistsError, NotADirectoryError)):  # the data folder is a file
-            reason = f"{settings.data_dir} is not a folder"
-        else:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise UserError(f"cannot open the database {db.path}: {reason}") from None
+        db.prepare()
+    except StoreUnavailable as exc:
+        raise UserError(f"cannot open the database: {exc}") from None
     return db
 
 
 def build_core(settings: Settings, knowledge: KnowledgeHandle | None = None,
-               clock: Callable[[], datetime] = utc_now, rate_limit: bool = True) -> Core:
-    """The command core; `rate_limit=False` for a local operator's own questions (CLI)."""
-    db = open_database(settings)
-    limiter = RateLimiter(settings.rate_limit_per_minute if rate_limit else 0, lambda: clock().timestamp())
+               clock: Callable[[], datetime] = utc_now, rate_limit: bool = True,
+               db: Database | None = None) -> Core:
+    """The command core on `db` (default: the configured store); `rate_limit=False` for a
+    local operator's own questions (CLI)."""
+    db = db or open_database(settings)
+    limiter = RateLimitWindows(db, settings.rate_limit_per_minute if rate_limit else 0, lambda: clock().timestamp())
     return Core(knowledge or open_knowledge(settings), PinStore(db), AnswerLog(db), limiter=limiter, clock=clock)
+
+
+def slack_state(settings: Settings, db: Database) -> SlackClaims:
+    """The Slack adapter's de-duplication memory, on the shared store."""
+    return SlackClaims(db, retry_grace_seconds=settings.slack_retry_grace_seconds)

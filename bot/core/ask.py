@@ -1,9 +1,16 @@
 """`ask`: a pinned answer when one matches; else what the question asks for (answering.py):
 the quoted moment, episode or person cards, or the closest episodes when nothing fits.
-Every reply to a question is logged, so feedback, `/pin last` and follow-ups can find it."""
+Every reply to a question is logged, so feedback, `/pin last` and follow-ups can find it.
+
+A question is answered from the archive even when the store fails: matching pins,
+finding the answer a follow-up refers to, counting a pin's use and logging the reply are
+each skipped with an error log line for the operator. An answer that could not be logged
+has no answer id, so it comes without feedback or share buttons (nothing to attach a
+vote to)."""
 from __future__ import annotations
 
 import logging
+from typing import Callable, TypeVar
 
 from bot.core import answering
 from bot.core.answering import Answer, Previous
@@ -13,6 +20,7 @@ from bot.core.matching import normalize
 from bot.core.moments import episode_card, moment_from_hit, moment_notes, person_card, refreshed
 from bot.core.render import (answer_text, card_text, count_text, episodes_text, not_found_text, people_text,
                              pinned_text)
+from bot.errors import StoreUnavailable
 from bot.models import (ANSWER, EPISODE as EPISODE_REPLY, EPISODES, INFO, NOT_FOUND, PERSON as PERSON_REPLY,
                         PINNED, REPLY_TO_ANSWER, Invocation, Moment, PinInfo, Reply)
 from bot.store import answers as log_kinds
@@ -24,14 +32,16 @@ log = logging.getLogger(__name__)
 MAX_ALTERNATIVES = 3
 MAX_SUGGESTIONS = 3
 
+T = TypeVar("T")
+
 
 def ask(ctx: Context, inv: Invocation, question: str) -> Reply:
     searcher = ctx.knowledge.searcher  # once: a live reload may swap it meanwhile
-    pin_id = ctx.matcher.match(question)
-    pin = ctx.pins.get(pin_id) if pin_id is not None else None
+    pin = unless_store_down("matching pins", lambda: _matching_pin(ctx, question))
     if pin is not None:
         return _pinned(ctx, inv, question, pin, searcher.index.documents)
-    found = answering.answer(searcher, question, 1 + MAX_ALTERNATIVES, _previous(ctx, inv), ctx.clock())
+    previous = unless_store_down("finding the answer followed up", lambda: _previous(ctx, inv))
+    found = answering.answer(searcher, question, 1 + MAX_ALTERNATIVES, previous, ctx.clock())
     kind = found.route.kind
     if kind in (LATEST, EPISODE) and found.episodes:
         return _logged(ctx, inv, question, _episode_reply(found))
@@ -85,7 +95,7 @@ def _previous(ctx: Context, inv: Invocation) -> Previous | None:
 
 
 def _pinned(ctx: Context, inv: Invocation, question: str, pin: Pin, documents: dict) -> Reply:
-    ctx.pins.record_use(pin.pin_id, ctx.timestamp())
+    unless_store_down("counting a pin's use", lambda: ctx.pins.record_use(pin.pin_id, ctx.timestamp()))
     answer = refreshed(pin.target, documents)
     info = PinInfo(pin.pin_id, pin.question, pin.pinned_by, pin.pinned_at)
     notes = moment_notes(answer, ctx.clock()) if answer.from_document else ()
@@ -111,13 +121,29 @@ def _logged(ctx: Context, inv: Invocation, question: str, reply: Reply) -> Reply
     return reply
 
 
+def unless_store_down(what: str, action: Callable[[], T]) -> T | None:
+    """`action()`, or None (logged for the operator) when the store is unavailable."""
+    try:
+        return action()
+    except StoreUnavailable as exc:
+        log.error("%s skipped, the store is unavailable: %s", what, exc)
+        return None
+
+
+def _matching_pin(ctx: Context, question: str) -> Pin | None:
+    pin_id = ctx.matcher.match(question)
+    return ctx.pins.get(pin_id) if pin_id is not None else None
+
+
 def _log(ctx: Context, inv: Invocation, question: str, kind: str, moment: Moment | None,
-         pin_id: int | None = None) -> str:
+         pin_id: int | None = None) -> str | None:
+    """The reply's id in the log; None when it could not be logged."""
     entry = LoggedAnswer(answer_id=new_answer_id(), asked_at=ctx.timestamp(), platform=inv.platform,
                          channel_id=inv.channel_id, thread_id=inv.thread_id or "", user_id=inv.user_id,
                          question=question, normalized=normalize(question), kind=kind, pin_id=pin_id,
                          target=moment)
-    return ctx.answers.record(entry).answer_id
+    logged = unless_store_down("logging the answer", lambda: ctx.answers.record(entry))
+    return logged.answer_id if logged else None
 
 
 def _parse_time(stamp: str):

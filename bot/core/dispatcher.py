@@ -1,8 +1,10 @@
 """The platform-neutral brain: one `Invocation` in, one `Reply` out, never an exception.
 
 Adapters call `handle` (sync; safe from several threads, e.g. via asyncio.to_thread)
-and `feedback`. A `UserError` becomes a private error reply with its message; anything
-else is logged with a traceback and answered with a short reference id.
+and `feedback`. A `UserError` becomes a private error reply with its message; a store
+that can't be used (pins, moderator actions, feedback) a private reply saying so, with a
+reference id; anything else is logged with a traceback and answered with a short
+reference id. Questions are still answered when only the store fails (see ask.py).
 """
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ from datetime import datetime
 from typing import Callable
 
 from bot.command_table import COMMAND_NAMES, command
-from bot.errors import UserError, new_error_ref
+from bot.errors import STORE_DOWN_TEXT, StoreUnavailable, UserError, new_error_ref
 from bot.knowledge_handle import KnowledgeHandle
 from bot.models import ERROR, INFO, REFUSED, Invocation, Reply
-from bot.ratelimit import DEFAULT_PER_MINUTE, RateLimiter
+from bot.ratelimit import DEFAULT_PER_MINUTE, Limiter, RateLimiter
 from bot.store.answers import AnswerLog
 from bot.store.pins import PinStore
 from bot.core import ask, episode_commands, pinning
@@ -30,7 +32,7 @@ ASK_USAGE = "Ask me something about the episodes, e.g. `/ask How do I join Omden
 
 class Core:
     def __init__(self, knowledge: KnowledgeHandle, pins: PinStore, answers: AnswerLog, *,
-                 limiter: RateLimiter | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+                 limiter: Limiter | None = None, clock: Callable[[], datetime] = utc_now) -> None:
         self.knowledge = knowledge  # adapters' live reload swaps its searcher
         self.limiter = limiter or RateLimiter(DEFAULT_PER_MINUTE, lambda: clock().timestamp())
         matcher = PinMatcher(lambda: _phrases(pins), pins.version)
@@ -56,6 +58,10 @@ class Core:
             return run()
         except UserError as exc:
             return Reply(kind=ERROR, text=str(exc), ephemeral=True)
+        except StoreUnavailable as exc:
+            ref = new_error_ref()
+            log.error("%s failed, the store is unavailable (ref %s): %s", what, ref, exc)
+            return Reply(kind=ERROR, text=STORE_DOWN_TEXT.format(ref=ref), ephemeral=True, error_ref=ref)
         except Exception:
             ref = new_error_ref()
             log.exception("%s failed (ref %s)", what, ref)
@@ -77,7 +83,9 @@ class Core:
         question = clean_question(inv.text)
         if not question:
             return Reply(kind=INFO, text=ASK_USAGE, ephemeral=True)
-        wait = self.limiter.try_acquire((inv.platform, inv.user_id))
+        # Fail open: a member's answer matters more than the budget while the store is down.
+        member = f"{inv.platform}:{inv.user_id}"
+        wait = ask.unless_store_down("the rate limit", lambda: self.limiter.try_acquire(member))
         if wait:
             per_minute = self.limiter.per_minute
             return Reply(kind=REFUSED, ephemeral=True,

@@ -1,8 +1,10 @@
 """`python -m bot health`: is this installation able to answer?
 
-Healthy means: the data folder is writable (pins, feedback, cache, archives live there)
-and the knowledge loads, from the index cache or by a build. The container health check
-runs this; it prints one line either way and exits 0 only when healthy.
+Healthy means: the data folder is writable (cache, archives, and the SQLite store live
+there), the store works (it opens, its schema is whole and current, and a committed write
+succeeds, on whichever engine is configured), and the knowledge loads, from the index
+cache or by a build. The container health check runs this; it prints one line either way
+and exits 0 only when healthy.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.ops.archives import KnowledgeSources
+from bot.store.database import Database
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,16 @@ def check_data_dir(data_dir: Path) -> str | None:
     return None
 
 
-def check_health(sources: KnowledgeSources, cache_dir: Path) -> Health:
+def check_service(data_dir: Path, db: Database, thorough: bool = True) -> str | None:
+    """None, or why the service can't work: the data folder, then the store. A running
+    service's /healthz passes `thorough=False` (no full read of a SQLite file)."""
+    return check_data_dir(data_dir) or db.check(thorough)
+
+
+def check_health(sources: KnowledgeSources, cache_dir: Path, db: Database) -> Health:
     from bot.retrieval.cached_index import open_index
 
-    problem = check_data_dir(sources.data_dir)
+    problem = check_service(sources.data_dir, db)
     if problem:
         return Health(False, f"unhealthy: {problem}")
     try:
@@ -52,4 +61,5 @@ def check_health(sources: KnowledgeSources, cache_dir: Path) -> Health:
         return Health(False, "unhealthy: the knowledge has no passages to answer from")
     how = "from cache" if loaded.from_cache else "built"
     return Health(True, f"ok: {len(index.episodes)} episodes, {len(index.passages)} passages "
-                        f"({how} in {loaded.seconds:.2f} s); data folder {sources.data_dir} writable")
+                        f"({how} in {loaded.seconds:.2f} s); data folder {sources.data_dir} writable; "
+                        f"{db.describe()} ok")

@@ -2,12 +2,13 @@
 
 A run module calls, once its event loop is running and its client can post:
 
-    live = await start_live_knowledge(sources, cache_dir, handle, {"slack": post}, reload_seconds)
+    live = await start_live_knowledge(sources, cache_dir, handle, {"slack": post}, reload_seconds, db)
     ...
     await live.stop()
 
 `posters` maps a platform name to an async callable taking a `Reply` (see
-announcements.py); pass `{}` when no announcement channel is configured.
+announcements.py); pass `{}` when no announcement channel is configured. `db` is the
+store the announcement log lives in (its owner closes it).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Mapping
 from bot.ops.announcements import Announcer, Poster, open_announcer
 from bot.ops.archives import KnowledgeSources
 from bot.ops.reload import KnowledgeWatcher, watcher_for
+from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +38,12 @@ class LiveKnowledge:
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
-        if self.announcer is not None:
-            self.announcer.store.close()
 
 
 async def start_live_knowledge(sources: KnowledgeSources, cache_dir: Path, handle,
-                               posters: Mapping[str, Poster], reload_seconds: float) -> LiveKnowledge:
-    announcer = open_announcer(sources.data_dir, posters, sources.roots) if posters else None
+                               posters: Mapping[str, Poster], reload_seconds: float,
+                               db: Database) -> LiveKnowledge:
+    announcer = open_announcer(db, posters, sources.roots) if posters else None
     watcher = watcher_for(sources, cache_dir, handle, reload_seconds,
                           on_swap=[announcer.on_swap] if announcer else [])
     await asyncio.to_thread(watcher.prime)

@@ -3,14 +3,16 @@
 Every reply to a question gets a short id and a row here, so feedback buttons, "pin
 this answer" and `/pin ... | last` (the asker's own latest answer) work after a restart and across both services.
 The report reads it back: questions that found nothing or were voted not helpful.
+The log is written on every answer, so its commits are not flushed to disk one by one
+(`durable=False`): a power loss may cost its last few entries, never a crash of the bot.
+Feedback is a member's action and is durable.
 """
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from dataclasses import dataclass, fields, replace
 
-from bot.store.db import Database
+from bot.store.database import Conflict, Database
 from bot.models import Moment
 from bot.store.pins import MOMENT_COLUMNS, moment_from_row, moment_values
 
@@ -51,6 +53,9 @@ _ANSWER_COLUMNS = tuple(f.name for f in fields(LoggedAnswer) if f.name != "targe
 _COLUMNS = _ANSWER_COLUMNS + MOMENT_COLUMNS  # the target is stored flat, beside the answer
 
 
+_INSERT = f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+
+
 def new_answer_id() -> str:
     return secrets.token_hex(4)  # 8 characters: short enough to type after /pin
 
@@ -63,11 +68,9 @@ class AnswerLog:
         """Store `answer`; on the rare id collision, under a fresh id."""
         for _ in range(5):
             try:
-                with self.db.write() as conn:
-                    conn.execute(f"INSERT INTO answers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                                 _row_values(answer))
+                self.db.write_one(_INSERT, _row_values(answer), durable=False)
                 return answer
-            except sqlite3.IntegrityError:
+            except Conflict:
                 answer = _with_id(answer, new_answer_id())
         raise RuntimeError("could not allocate an answer id")
 
@@ -86,7 +89,7 @@ class AnswerLog:
         with self.db.read() as conn:
             row = conn.execute(
                 "SELECT * FROM answers WHERE platform = ? AND channel_id = ? AND thread_id = ? AND user_id = ?"
-                " ORDER BY asked_at DESC, rowid DESC LIMIT 1",
+                " ORDER BY asked_at DESC, rowid DESC LIMIT 1",   # PostgreSQL: see migrations' {rowid}
                 (*conversation, user_id)).fetchone()
         return _row_to_answer(row) if row else None
 
@@ -102,9 +105,9 @@ class AnswerLog:
 
     def votes(self, answer_id: str) -> tuple[int, int]:
         with self.db.read() as conn:
-            row = conn.execute("SELECT coalesce(sum(helpful), 0), count(*) - coalesce(sum(helpful), 0)"
+            row = conn.execute("SELECT coalesce(sum(helpful), 0) AS helpful, count(*) AS votes"
                                " FROM feedback WHERE answer_id = ?", (answer_id,)).fetchone()
-        return row[0], row[1]
+        return row["helpful"], row["votes"] - row["helpful"]
 
     def report(self, limit: int = 50) -> list[ReportLine]:
         """What to pin next: unanswered or unhelpful questions, most frequent first."""
@@ -131,7 +134,7 @@ def _row_values(answer: LoggedAnswer) -> list:
             + moment_values(target))
 
 
-def _row_to_answer(row: sqlite3.Row) -> LoggedAnswer:
+def _row_to_answer(row) -> LoggedAnswer:
     target = moment_from_row(row) if row["quote"] is not None else None
     return LoggedAnswer(**{c: row[c] for c in _ANSWER_COLUMNS}, target=target)
 

@@ -2,19 +2,23 @@
 
 The store is dumb on purpose: callers resolve targets and normalise phrases (see
 `bot.core.matching`); every method is one transaction, and every change writes its
-audit row in the same transaction, so the trail can't disagree with the pins.
+audit row in the same transaction, so the trail can't disagree with the pins. Changes
+are durable at commit and run one at a time (`PINS_LOCK`), also across replicas: a
+phrase is checked free and taken in one step, and the audit ids grow in commit order, so
+`version()` tells every process when to re-read.
 """
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from dataclasses import dataclass, fields
 
 from bot.models import Moment
-from bot.store.db import Database
+from bot.store.database import Database, Session
 
 log = logging.getLogger(__name__)
+
+PINS_LOCK = "pins"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,10 @@ def moment_from_row(row) -> Moment:
     return Moment(*(row[column] for column in MOMENT_COLUMNS))
 
 
+ADD_ALIAS = ("INSERT INTO pin_aliases (pin_id, phrase, normalized, added_by, added_at) VALUES (?, ?, ?, ?, ?)"
+             " ON CONFLICT (normalized) DO NOTHING")
+
+
 class PhraseTaken(Exception):
     """An alias or question already belongs to another pin."""
 
@@ -88,7 +96,7 @@ class PinStore:
     def version(self) -> int:
         """Grows with every change in any process: cheap cache key for matchers."""
         with self.db.read() as conn:
-            return conn.execute("SELECT coalesce(max(audit_id), 0) FROM pin_audit").fetchone()[0]
+            return conn.execute("SELECT coalesce(max(audit_id), 0) AS version FROM pin_audit").fetchone()["version"]
 
     def audit(self) -> list[dict]:
         with self.db.read() as conn:
@@ -100,7 +108,7 @@ class PinStore:
 
         Returns the pin and whether an existing one was replaced.
         """
-        with self.db.write() as conn:
+        with self.db.write(lock=PINS_LOCK) as conn:
             pin_id, replaced = _upsert(conn, entry, actor, at)
             pin = _load_pin(conn, pin_id)
         log.info("pin #%d %s by %s (%s:%s): %r -> %s", pin_id, "replaced" if replaced else "added",
@@ -108,12 +116,11 @@ class PinStore:
         return pin, replaced
 
     def add_alias(self, pin_id: int, alias: Alias, actor: Actor, at: str) -> Pin | None:
-        with self.db.write() as conn:
+        with self.db.write(lock=PINS_LOCK) as conn:
             if _load_pin(conn, pin_id) is None:
                 return None
             _check_free(conn, alias.normalized, pin_id)
-            conn.execute("INSERT OR IGNORE INTO pin_aliases (pin_id, phrase, normalized, added_by, added_at)"
-                         " VALUES (?, ?, ?, ?, ?)", (pin_id, alias.phrase, alias.normalized, actor.user_name, at))
+            conn.execute(ADD_ALIAS, (pin_id, alias.phrase, alias.normalized, actor.user_name, at))
             _audit(conn, actor, at, "alias", pin_id, {"alias": alias.phrase})
             pin = _load_pin(conn, pin_id)
         log.info("pin #%d alias %r added by %s (%s:%s)", pin_id, alias.phrase,
@@ -121,7 +128,7 @@ class PinStore:
         return pin
 
     def remove(self, pin_id: int, actor: Actor, at: str) -> Pin | None:
-        with self.db.write() as conn:
+        with self.db.write(lock=PINS_LOCK) as conn:
             pin = _load_pin(conn, pin_id)
             if pin is None:
                 return None
@@ -133,13 +140,14 @@ class PinStore:
         return pin
 
     def record_use(self, pin_id: int, at: str) -> None:
-        with self.db.write() as conn:
-            conn.execute("UPDATE pins SET uses = uses + 1, last_used_at = ? WHERE pin_id = ?", (at, pin_id))
+        """A counter on the answer path: not worth a disk flush (see database.py)."""
+        self.db.write_one("UPDATE pins SET uses = uses + 1, last_used_at = ? WHERE pin_id = ?", (at, pin_id),
+                          durable=False)
 
     def import_entries(self, entries: list[PinEntry], actor: Actor, at: str, replace: bool) -> dict:
         """All entries in one transaction: every one is written, or none is."""
         counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
-        with self.db.write() as conn:
+        with self.db.write(lock=PINS_LOCK) as conn:
             wanted = {e.normalized for e in entries}
             if replace:
                 for row in conn.execute("SELECT pin_id, question, normalized FROM pins").fetchall():
@@ -161,14 +169,13 @@ class PinStore:
                     if alias.normalized in known:
                         continue
                     _check_free(conn, alias.normalized, pin_id)
-                    conn.execute("INSERT OR IGNORE INTO pin_aliases (pin_id, phrase, normalized, added_by, added_at)"
-                                 " VALUES (?, ?, ?, ?, ?)", (pin_id, alias.phrase, alias.normalized, actor.user_name, at))
+                    conn.execute(ADD_ALIAS, (pin_id, alias.phrase, alias.normalized, actor.user_name, at))
                     _audit(conn, actor, at, "import:alias", pin_id, {"alias": alias.phrase})
         log.info("pins imported by %s: %s", actor.user_name, counts)
         return counts
 
 
-def _upsert(conn: sqlite3.Connection, entry: PinEntry, actor: Actor, at: str, action: str = "pin") -> tuple[int, bool]:
+def _upsert(conn: Session, entry: PinEntry, actor: Actor, at: str, action: str = "pin") -> tuple[int, bool]:
     _check_free(conn, entry.normalized, None, aliases_only=True)
     row = conn.execute("SELECT pin_id FROM pins WHERE normalized = ?", (entry.normalized,)).fetchone()
     values = moment_values(entry.target)
@@ -183,9 +190,9 @@ def _upsert(conn: sqlite3.Connection, entry: PinEntry, actor: Actor, at: str, ac
         marks = ", ".join("?" for _ in MOMENT_COLUMNS)
         pin_id = conn.execute(
             f"INSERT INTO pins (question, normalized, {columns}, pinned_by, pinned_by_id, platform, pinned_at)"
-            f" VALUES (?, ?, {marks}, ?, ?, ?, ?)",
+            f" VALUES (?, ?, {marks}, ?, ?, ?, ?) RETURNING pin_id",
             (entry.question, entry.normalized, *values, actor.user_name, actor.user_id, actor.platform, at),
-        ).lastrowid
+        ).fetchone()["pin_id"]
     _audit(conn, actor, at, action if not row else f"{action}:replace", pin_id,
            {"question": entry.question, "target": _audit_moment(entry.target)})
     return pin_id, bool(row)
@@ -198,7 +205,7 @@ def _same_target(a: Moment, b: Moment) -> bool:
     return (a.doc_id, a.start, a.text) == (b.doc_id, b.start, b.text)
 
 
-def _check_free(conn: sqlite3.Connection, normalized: str, pin_id: int | None, aliases_only: bool = False) -> None:
+def _check_free(conn: Session, normalized: str, pin_id: int | None, aliases_only: bool = False) -> None:
     """A phrase may belong to one pin only, or matching would be ambiguous."""
     owner = conn.execute("SELECT pin_id FROM pin_aliases WHERE normalized = ?", (normalized,)).fetchone()
     if owner is None and not aliases_only:
@@ -207,19 +214,19 @@ def _check_free(conn: sqlite3.Connection, normalized: str, pin_id: int | None, a
         raise PhraseTaken(owner["pin_id"])
 
 
-def _audit(conn: sqlite3.Connection, actor: Actor, at: str, action: str, pin_id: int | None, detail: dict) -> None:
+def _audit(conn: Session, actor: Actor, at: str, action: str, pin_id: int | None, detail: dict) -> None:
     conn.execute("INSERT INTO pin_audit (at, platform, actor_id, actor_name, action, pin_id, detail)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?)",
                  (at, actor.platform, actor.user_id, actor.user_name, action, pin_id,
                   json.dumps(detail, ensure_ascii=False)))
 
 
-def _load_pin(conn: sqlite3.Connection, pin_id: int) -> Pin | None:
+def _load_pin(conn: Session, pin_id: int) -> Pin | None:
     found = _load_pins(conn, "WHERE pin_id = ?", (pin_id,))
     return found[0] if found else None
 
 
-def _load_pins(conn: sqlite3.Connection, where: str = "", params: tuple = ()) -> list[Pin]:
+def _load_pins(conn: Session, where: str = "", params: tuple = ()) -> list[Pin]:
     rows = conn.execute(f"SELECT * FROM pins {where} ORDER BY pin_id", params).fetchall()
     aliases: dict[int, list[Alias]] = {}
     for a in conn.execute(f"SELECT pin_id, phrase, normalized FROM pin_aliases"

@@ -12,7 +12,7 @@ from bot.ratelimit import RateLimiter
 from bot.retrieval.cached_index import open_index
 from bot.retrieval.search import Searcher
 from bot.store.answers import AnswerLog
-from bot.store.db import Database
+from bot.store.sqlite import SqliteDatabase
 from bot.store.pins import PinStore
 from tests.fakes.sample import KNOWLEDGE, FakeClock
 
@@ -29,7 +29,9 @@ def clock():
 
 @pytest.fixture
 def db(tmp_path):
-    return Database(tmp_path / "data" / "bot.sqlite3")
+    db = SqliteDatabase(tmp_path / "data" / "bot.sqlite3")
+    yield db
+    db.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.ratelimit import RateLimiter
 from bot.retrieval.cached_index import open_index
 from bot.retrieval.search import RankingSettings, Searcher
 from bot.store.answers import AnswerLog
-from bot.store.db import Database
+from bot.store.sqlite import SqliteDatabase
 from bot.store.pins import PinStore
 from tests.fakes.knowledge import write_conversation_archive
 from tests.fakes.sample import FakeClock, invocation
@@ -33,7 +33,7 @@ def clock():
 
 @pytest.fixture
 def core(index, tmp_path, clock):
-    db = Database(tmp_path / "bot.sqlite3")
+    db = SqliteDatabase(tmp_path / "bot.sqlite3")
     return Core(KnowledgeHandle(Searcher(index)), PinStore(db), AnswerLog(db), limiter=RateLimiter(0, clock.now.timestamp),
                 clock=clock)
 

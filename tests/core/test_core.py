@@ -345,8 +345,8 @@ def test_handle_is_safe_from_several_threads(core, db):
 
 def test_core_builds_without_io_from_its_parts(tmp_path, index):
     from bot.retrieval.search import Searcher
-    from bot.store.db import Database
+    from bot.store.sqlite import SqliteDatabase
 
-    db = Database(tmp_path / "lazy" / "bot.sqlite3")
+    db = SqliteDatabase(tmp_path / "lazy" / "bot.sqlite3")
     Core(KnowledgeHandle(Searcher(index)), PinStore(db), AnswerLog(db))
     assert not (tmp_path / "lazy").exists()  # the file appears on first use, not before

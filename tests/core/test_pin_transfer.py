@@ -43,8 +43,8 @@ def test_export_then_import_into_a_fresh_store_round_trips(core, db, index, tmp_
     assert data["pins"][1]["note"] == "See https://omdena.com/blog"
     assert data["pins"][2]["target"] == ARTICLE_ID and data["pins"][2]["quote"]
 
-    from bot.store.db import Database
-    fresh = PinStore(Database(tmp_path / "fresh.sqlite3"))
+    from bot.store.sqlite import SqliteDatabase
+    fresh = PinStore(SqliteDatabase(tmp_path / "fresh.sqlite3"))
     assert import_pins(fresh, path, index, CLI, AT) == {"added": 3, "updated": 0, "unchanged": 0, "removed": 0}
     assert [(p.question, p.target.doc_id, p.target.start, [a.phrase for a in p.aliases]) for p in fresh.all()] == \
         [(p.question, p.target.doc_id, p.target.start, [a.phrase for a in p.aliases]) for p in PinStore(db).all()]

@@ -146,7 +146,17 @@ class FakeSlack:
             return {"ok": True, "users": list(self.group_members)}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+        if method in ("conversations.replies", "conversations.history"):
+            return {"ok": True, "messages": self._posted_in(params)}
         return {"ok": True}
+
+    def _posted_in(self, params: dict) -> list[dict]:
+        """What the bot posted in a thread (replies), or outside threads in a channel (history)."""
+        channel, thread = params.get("channel"), params.get("ts")
+        return [{"type": "message", "bot_id": BOT_ID, "user": BOT_USER_ID, "text": c.params.get("text", ""),
+                 "thread_ts": c.params.get("thread_ts")}
+                for c in self.of("chat.postMessage") if c.params.get("channel") == channel
+                and (c.params.get("thread_ts") == thread if thread else not c.params.get("thread_ts"))]
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await request.json()

@@ -23,6 +23,16 @@ class FakeClock:
         self.now += timedelta(seconds=seconds)
 
 
+class SecondsClock:
+    """time.time() as tests move it by hand."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def invocation(command: str, text: str = "", *, user: str = "u1", moderator: bool = False,
                channel: str = "c1", thread: str | None = None, **options) -> Invocation:
     return Invocation(platform="test", user_id=user, user_name=f"name-{user}", channel_id=channel,

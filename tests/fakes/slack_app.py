@@ -8,6 +8,7 @@ import aiohttp
 
 from bot.adapters.slack.service import EVENTS_PATH, build, serve_http
 from bot.app.services import slack_config
+from bot.app.wiring import open_database, slack_state
 from tests.fakes.slack_requests import SlackHttp
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,21 +25,22 @@ async def drain_listeners(timeout: float = 5.0) -> None:
 
 
 class RunningApp:
-    def __init__(self, service, runner, http: SlackHttp) -> None:
-        self.service, self.runner, self.http = service, runner, http
+    def __init__(self, service, runner, http: SlackHttp, db) -> None:
+        self.service, self.runner, self.http, self.db = service, runner, http, db
 
     async def stop(self) -> None:
         await drain_listeners()
         await self.runner.cleanup()
-        self.service.state.close()
+        self.db.close()
 
 
 async def start_http_app(settings, core) -> RunningApp:
-    service = build(slack_config(settings), core, http=True)
+    db = open_database(settings)   # a handle of the adapter's own, as `serve_slack` opens
+    service = build(slack_config(settings), core, True, slack_state(settings, db))
     runner = await serve_http(service.app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret)
     port = runner.addresses[0][1]
     session = aiohttp.ClientSession()
-    app = RunningApp(service, runner, SlackHttp(f"http://127.0.0.1:{port}{EVENTS_PATH}", session))
+    app = RunningApp(service, runner, SlackHttp(f"http://127.0.0.1:{port}{EVENTS_PATH}", session), db)
     original_stop = app.stop
 
     async def stop() -> None:

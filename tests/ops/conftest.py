@@ -2,6 +2,8 @@ import logging
 
 import pytest
 
+from tests.fakes.stores import db, engine, open_db, postgres_run, postgres_url  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _restore_root_logging():

@@ -1,4 +1,5 @@
-"""New-episode announcements: once per platform, never on a fresh install, never twice."""
+"""New-episode announcements: once per platform, never on a fresh install, never twice
+(the tests taking `db` run on both engines: the log is shared by replicas)."""
 from __future__ import annotations
 
 import asyncio
@@ -6,7 +7,8 @@ import logging
 
 import pytest
 
-from bot.ops.announcements import DATABASE_FILE, AnnouncementLog, Announcer, open_announcer
+from bot.ops.announcements import Announcer, open_announcer
+from bot.store.announcement_log import AnnouncementLog
 from bot.app import wiring
 from bot.app.settings import Settings
 from bot.knowledge_handle import KnowledgeHandle
@@ -37,50 +39,50 @@ class Recorder:
         self.replies.append(reply)
 
 
-async def test_a_fresh_install_records_the_newest_without_posting(data_dir):
+async def test_a_fresh_install_records_the_newest_without_posting(db):
     slack = Recorder()
-    announcer = open_announcer(data_dir, {"slack": slack})
+    announcer = open_announcer(db, {"slack": slack})
     assert await announcer.consider([episode(17, 7), episode(16, 9)]) == []
     assert slack.replies == [] and announcer.store.status("slack", "episode-17-7") == "baseline"
     assert await announcer.consider([episode(17, 7)]) == []
 
 
-async def test_a_newer_episode_is_posted_once_per_platform_also_after_a_restart(data_dir):
+async def test_a_newer_episode_is_posted_once_per_platform_also_after_a_restart(db, open_db):
     slack, discord = Recorder(), Recorder()
-    announcer = open_announcer(data_dir, {"slack": slack, "discord": discord})
+    announcer = open_announcer(db, {"slack": slack, "discord": discord})
     await announcer.consider([episode(17, 7)])
     assert await announcer.consider([episode(17, 7), episode(17, 8)]) == ["slack", "discord"]
     [reply] = slack.replies
     assert reply.kind == EPISODE and reply.episode.code == "s17e08" and "New episode" in reply.text
     assert reply.episode.url == "https://www.youtube.com/watch?v=abc12345678"
     assert await announcer.consider([episode(17, 8)]) == []
-    announcer.store.close()
-    restarted = open_announcer(data_dir, {"slack": slack, "discord": discord})
+    db.close()
+    restarted = open_announcer(open_db(), {"slack": slack, "discord": discord})
     assert await restarted.consider([episode(17, 7), episode(17, 8)]) == []
     assert len(slack.replies) == len(discord.replies) == 1
     assert await restarted.consider([episode(18, 1)]) == ["slack", "discord"]  # a new season counts
 
 
-async def test_older_episodes_appearing_later_are_not_news(data_dir):
+async def test_older_episodes_appearing_later_are_not_news(db):
     slack = Recorder()
-    announcer = open_announcer(data_dir, {"slack": slack})
+    announcer = open_announcer(db, {"slack": slack})
     await announcer.consider([episode(17, 7)])
     assert await announcer.consider([episode(17, 7), episode(3, 2)]) == []
     assert slack.replies == []
 
 
-async def test_two_processes_sharing_the_data_folder_post_once(data_dir):
+async def test_two_processes_or_replicas_sharing_the_store_post_once(open_db):
     posts = Recorder()
-    first = Announcer(AnnouncementLog(data_dir / DATABASE_FILE), {"slack": posts})
-    second = Announcer(AnnouncementLog(data_dir / DATABASE_FILE), {"slack": posts})
+    first = Announcer(AnnouncementLog(open_db()), {"slack": posts})
+    second = Announcer(AnnouncementLog(open_db()), {"slack": posts})
     await first.consider([episode(17, 7)])
     results = await asyncio.gather(*(a.consider([episode(17, 8)]) for a in (first, second, first, second)))
     assert sorted(map(len, results)) == [0, 0, 0, 1] and len(posts.replies) == 1
 
 
-async def test_a_failed_post_is_logged_and_not_repeated(data_dir, caplog):
+async def test_a_failed_post_is_logged_and_not_repeated(db, caplog):
     broken = Recorder(fail=True)
-    announcer = open_announcer(data_dir, {"discord": broken})
+    announcer = open_announcer(db, {"discord": broken})
     await announcer.consider([episode(17, 7)])
     with caplog.at_level(logging.ERROR, logger="bot.ops.announcements"):
         assert await announcer.consider([episode(17, 8)]) == []
@@ -90,10 +92,10 @@ async def test_a_failed_post_is_logged_and_not_repeated(data_dir, caplog):
     assert await announcer.consider([episode(17, 8)]) == [] and broken.replies == []
 
 
-async def test_a_newly_configured_platform_starts_quietly(data_dir):
-    await open_announcer(data_dir, {"slack": Recorder()}).consider([episode(17, 7)])
+async def test_a_newly_configured_platform_starts_quietly(db):
+    await open_announcer(db, {"slack": Recorder()}).consider([episode(17, 7)])
     discord = Recorder()
-    assert await open_announcer(data_dir, {"discord": discord}).consider([episode(17, 8)]) == []
+    assert await open_announcer(db, {"discord": discord}).consider([episode(17, 8)]) == []
     assert discord.replies == []
 
 
@@ -108,7 +110,7 @@ async def test_a_sync_seen_by_live_reload_is_announced_once(tmp_path, data_dir):
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack = Recorder()
     live = await start_live_knowledge(wiring.knowledge_sources(settings), settings.cache_dir, handle,
-                                      {"slack": slack}, settings.reload_seconds)
+                                      {"slack": slack}, settings.reload_seconds, wiring.open_database(settings))
     assert slack.replies == []  # first run: recorded, not posted
     origin.add_episode("kubeflow", 17, 8, ["Kubeflow pipelines orchestrate training."])
     origin.commit()
@@ -127,7 +129,8 @@ async def test_the_first_sync_of_an_archive_is_not_news_its_next_episode_is(tmp_
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack, discord = Recorder(), Recorder()
     live = await start_live_knowledge(wiring.knowledge_sources(settings), settings.cache_dir, handle,
-                                      {"slack": slack, "discord": discord}, settings.reload_seconds)  # records s01e01
+                                      {"slack": slack, "discord": discord}, settings.reload_seconds,
+                                      wiring.open_database(settings))  # records s01e01
     origin = ArchiveRepo(tmp_path / "website")
     origin.add_episode("volunteering", 17, 6, ["Volunteering with Omdena helped my career."])
     origin.add_episode("months-old", 17, 7, ["Released long before the bot knew the archive."])
@@ -147,12 +150,12 @@ async def test_the_first_sync_of_an_archive_is_not_news_its_next_episode_is(tmp_
     await live.stop()
 
 
-async def test_a_new_source_with_a_newer_episode_than_the_news_is_still_quiet(tmp_path, data_dir):
+async def test_a_new_source_with_a_newer_episode_than_the_news_is_still_quiet(tmp_path, db):
     sample, archive = tmp_path / "sample", tmp_path / "archive"
     folders = [sample]
     write_episode(sample, "one", 1, 1, ["An early episode."])
     slack = Recorder()
-    announcer = open_announcer(data_dir, {"slack": slack}, lambda: list(folders))
+    announcer = open_announcer(db, {"slack": slack}, lambda: list(folders))
     docs = lambda: open_index(list(folders), None).index.documents.values()  # noqa: E731
     await announcer.consider(docs())
     write_episode(sample, "two", 1, 2, ["A second sample episode."])  # news in a known source...

@@ -22,6 +22,11 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+@pytest.fixture(scope="module")
+def postgres_compose():
+    return yaml.safe_load((ROOT / "docker-compose.postgres.yml").read_text())
+
+
 def dockerfile_instructions() -> list[tuple[str, str]]:
     text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
@@ -71,8 +76,9 @@ def _is_env(node) -> bool:
 
 
 def env_used_by_compose(compose) -> set[str]:
-    text = (ROOT / "docker-compose.yml").read_text()
-    names = set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", text))
+    names = set()
+    for file in ("docker-compose.yml", "docker-compose.postgres.yml"):
+        names |= set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", (ROOT / file).read_text()))
     for service in compose["services"].values():
         environment = service.get("environment") or {}
         names |= set(environment if isinstance(environment, dict) else (e.split("=")[0] for e in environment))
@@ -162,3 +168,32 @@ def test_dockerfile_copies_only_what_exists_and_is_not_ignored():
 def test_secrets_stay_out_of_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert ".env" in ignored and "data/" in ignored
+
+
+def test_the_default_compose_needs_no_postgres(compose):
+    assert "postgres" not in compose["services"]
+    assert "BOT_DATABASE_URL" not in (ROOT / "docker-compose.yml").read_text()
+
+
+def test_the_postgres_file_adds_a_checked_server_and_two_slack_replicas_on_it(compose, postgres_compose):
+    services = postgres_compose["services"]
+    server = services["postgres"]
+    assert server["image"].startswith("postgres:")
+    assert "pg-data" in postgres_compose["volumes"]
+    assert any(v.startswith("pg-data:") for v in server["volumes"])
+    assert "pg_isready" in " ".join(server["healthcheck"]["test"])
+    replicas = [name for name, s in services.items() if "command" in s and "--http" in command_words(s["command"])]
+    assert len(replicas) >= 2
+    urls = set()
+    for name, service in services.items():
+        if name == "postgres":
+            continue
+        assert name in compose["services"] or name in replicas, name   # a bot service, old or new
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+        urls.add(service["environment"]["BOT_DATABASE_URL"])
+        if "command" in service:
+            assert_cli_job(command_words(service["command"]))
+            assert service["healthcheck"]["test"][1:] == ["python", "-m", "bot", "health"]
+    [url] = urls   # every bot service on the one database
+    assert url.startswith("postgresql://") and "@postgres:5432/" in url
+    assert set(compose["services"]) <= set(services)   # no service left on SQLite beside them

@@ -11,7 +11,7 @@ import pytest
 from bot.adapters.discord import service as discord_run
 from bot.app.services import serve_discord
 from bot.app.settings import Settings
-from bot.app.wiring import build_core
+from bot.app.wiring import build_core, open_database
 from bot.errors import UserError
 from bot.ops.announcements import open_announcer
 from bot.retrieval.documents import EPISODE, Document
@@ -38,9 +38,10 @@ async def test_announcements_at_start_and_after_a_reload(fake, tmp_path):
     write_episode(folder, "kubeflow", 17, 8, ["Kubeflow pipelines orchestrate training."])
     settings = settings_for(tmp_path)
     seen_before = Document("volunteering", EPISODE, "Volunteering", season=17, episode=7)
-    baseline = open_announcer(settings.data_dir, {"discord": None})
+    store = open_database(settings)
+    baseline = open_announcer(store, {"discord": None})
     await baseline.consider([seen_before])  # the last run knew s17e07; s17e08 came while it was down
-    baseline.store.close()
+    store.close()
 
     client = discord_run.build_client(build_core(settings), settings.discord_moderator_roles)
     task = asyncio.create_task(serve_discord(settings, client))

@@ -44,3 +44,11 @@ def test_one_line_per_event(as_json, monkeypatch):
         events = [json.loads(line) for line in lines]
         assert [e["level"] for e in events] == ["INFO", "WARNING", "ERROR"]
         assert "Traceback" in events[2]["traceback"]
+
+
+def test_the_database_password_never_appears(monkeypatch):
+    monkeypatch.setenv("BOT_DATABASE_URL", "postgresql://bot:pg-Pa55word-value@db.internal:5432/bot")
+    out = io.StringIO()
+    configure_logging("INFO", stream=out)
+    logging.getLogger("bot.test").error("connection failed: postgresql://bot:pg-Pa55word-value@db.internal/bot")
+    assert "pg-Pa55word-value" not in out.getvalue() and "db.internal" in out.getvalue()

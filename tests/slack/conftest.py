@@ -13,10 +13,11 @@ import pytest
 from bot.adapters.slack.service import build, connect_socket_mode
 from bot.app.services import slack_config
 from bot.app.settings import Settings
-from bot.app.wiring import build_core
+from bot.app.wiring import build_core, open_database, slack_state
 from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.slack_app import KNOWLEDGE, MODERATOR, drain_listeners, start_http_app
 from tests.fakes.slack_requests import SIGNING_SECRET
+from tests.fakes.stores import postgres_run, postgres_url  # noqa: F401 - the replicas' shared store
 
 WATCHED_LOGGERS = ("slack_bolt", "slack_sdk", "asyncio", "bot", "aiohttp")
 
@@ -88,9 +89,10 @@ async def slack(slack_app) -> SlackHttp:
 
 @pytest.fixture
 async def socket_app(settings, core, fake_slack):
-    service = build(slack_config(settings), core, http=False)
+    db = open_database(settings)
+    service = build(slack_config(settings), core, False, slack_state(settings, db))
     handler = await connect_socket_mode(service.app, settings.slack_app_token)
     yield service
     await handler.close_async()
     await drain_listeners()
-    service.state.close()
+    db.close()

@@ -138,12 +138,14 @@ async def test_a_web_api_timeout_falls_back_to_a_dm(settings, core, fake_slack):
     from bot.adapters.slack.client import make_client
     from bot.adapters.slack.moderators import ModeratorCheck
     from bot.adapters.slack.service import serve_http
-    from bot.adapters.slack.state import SlackState
+    from bot.store.slack_claims import SlackClaims
+    from bot.store.sqlite import SqliteDatabase
     from tests.fakes.slack_app import drain_listeners
     from tests.fakes.slack_requests import SlackHttp
 
     client = make_client(settings.slack_bot_token, settings.slack_api_url, timeout=1)
-    state = SlackState(settings.data_dir / "slack_state.sqlite3")
+    db = SqliteDatabase(settings.data_dir / "bot.sqlite3")
+    state = SlackClaims(db)
     app = build_app(core, client, state, ModeratorCheck(), settings.slack_signing_secret)
     runner = await serve_http(app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret)
     fake_slack.fail("chat.postMessage", "ok_but_slow", delay=1.5)   # answers after the client gave up
@@ -155,4 +157,4 @@ async def test_a_web_api_timeout_falls_back_to_a_dm(settings, core, fake_slack):
     assert any(b.get("block_id", "").startswith("answer:") for b in blocks_of(dm[0].params))
     await drain_listeners()
     await runner.cleanup()
-    state.close()
+    db.close()

@@ -11,7 +11,7 @@ import pytest
 
 from bot.adapters.slack.service import announcement_posters
 from bot.app.services import serve_slack, slack_config
-from bot.app.wiring import build_core
+from bot.app.wiring import build_core, open_database
 from bot.ops.announcements import open_announcer
 from bot.retrieval.documents import EPISODE, Document
 from tests.fakes.knowledge import write_episode
@@ -38,10 +38,11 @@ def header(params: dict) -> str:
 
 async def test_announcements_at_start_and_after_a_reload(settings, fake_slack, knowledge):
     settings = replace(settings, slack_announce_channel=ANNOUNCE, reload_seconds=1)
-    baseline = open_announcer(settings.data_dir, {"slack": None})
+    store = open_database(settings)
+    baseline = open_announcer(store, {"slack": None})
     # The last run knew s17e07; s17e08 came while the bot was down.
     await baseline.consider([Document("volunteering", EPISODE, "Volunteering", season=17, episode=7)])
-    baseline.store.close()
+    store.close()
 
     core = build_core(settings)
     task = asyncio.create_task(serve_slack(settings, core, http=True, port=0, host="127.0.0.1"))

@@ -12,9 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.command_table import COMMANDS
 
 from bot.adapters.slack.handlers import SlackHandlers
+from bot.adapters.slack.memory import SlackState
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import HELPFUL, NOT_HELPFUL, SHARE
-from bot.adapters.slack.state import SlackState
 
 log = logging.getLogger(__name__)
 

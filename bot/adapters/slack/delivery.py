@@ -67,6 +67,24 @@ async def to_user(client: AsyncWebClient, user: str, message: SlackMessage, chan
     return False
 
 
+async def already_posted(client: AsyncWebClient, channel: str, thread_ts: str | None, after_ts: str,
+                         bot_user_id: str | None) -> bool:
+    """Did the bot already post in this thread (or, outside threads, in the channel after
+    `after_ts`)? Asked only for a question taken over from a process that stopped, whose
+    answer may be out although it was never recorded. When Slack can't tell, False."""
+    try:
+        if thread_ts:
+            found = await call(client.conversations_replies, channel=channel, ts=thread_ts, limit=100)
+        else:
+            found = await call(client.conversations_history, channel=channel, oldest=after_ts, limit=100)
+    except WebApiFailure as failure:
+        log.warning("could not look for an earlier answer in %s (%s); answering", channel, failure.reason)
+        return False
+    messages = found.get("messages")
+    return isinstance(messages, list) and any(isinstance(m, dict) and m.get("user") == bot_user_id
+                                              for m in messages)
+
+
 async def reply_privately(respond, client: AsyncWebClient, user: str, message: SlackMessage,
                           channel: str | None = None, thread_ts: str | None = None, **extra) -> bool:
     """A private reply to a command or click: the response_url, else an ephemeral message in

@@ -2,6 +2,7 @@
 
 Listeners never let an exception escape: Bolt would only log it, and the user would be
 left with silence. `_guarded` logs it with a reference id and tells the user instead.
+What the adapter remembers across events and replicas is `memory.EventMemory`.
 """
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from bot.errors import new_error_ref
 from bot.models import Invocation, Reply
 
 from bot.adapters.slack import delivery as send
+from bot.adapters.slack.memory import EventMemory, SlackState
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import ANSWER_BLOCK_PREFIX, HELPFUL, SlackMessage, render, text_message
-from bot.adapters.slack.state import SlackState
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ CORE_CONCURRENCY = 8
 class SlackHandlers:
     def __init__(self, core, state: SlackState, moderators: ModeratorCheck) -> None:
         self.core = core
-        self.state = state
+        self.memory = EventMemory(state)
         self.moderators = moderators
         self._core_slots = asyncio.Semaphore(CORE_CONCURRENCY)
 
@@ -58,7 +59,7 @@ class SlackHandlers:
         question = text if name == "ask" else None
         if shareable:
             public = render(reply, question, shared_by=invocation.user_name)
-            self.state.remember_answer(reply.answer_id, {"text": public.text, "blocks": public.blocks})
+            shareable = await self.memory.remember(reply.answer_id, {"text": public.text, "blocks": public.blocks})
         message = render(reply, question, shareable=shareable)
         await send.reply_privately(respond, client, user, message, command.get("channel_id"))
 
@@ -83,21 +84,27 @@ class SlackHandlers:
                             channel=event.get("channel"), thread_ts=thread, context=context)
 
     async def _answer_once(self, body: dict, event: dict, client, context) -> None:
-        """De-duplicated inside the guard: a failing state store still gets the user a reply."""
-        keys = _event_keys(body, event)
-        if not self.state.claim(*keys):
+        """De-duplicated inside the guard; a store that can't be used still gets the user a reply."""
+        attempt, keys = await self.memory.claim(body.get("event_id"), _event_keys(body, event))
+        if not attempt:
             log.info("duplicate Slack event %s ignored", body.get("event_id"))
             return
-        try:
-            if await self._answer_event(event, client, context):
-                self.state.mark_answered(*keys)   # only now is a retry of this event a duplicate
-        finally:
-            self.state.release(*keys)
+        async with self.memory.working_on(keys):
+            if attempt > 1 and await self._answered_before_a_crash(event, client, context):
+                log.info("Slack event %s was answered by a process that stopped before recording it",
+                         body.get("event_id"))
+            elif not await self._answer_event(event, client, context):
+                return
+            await self.memory.mark_answered(keys)   # only now is a retry of this event a duplicate
+
+    async def _answered_before_a_crash(self, event: dict, client, context) -> bool:
+        """Taken over from a process that stopped: its answer may be out, unrecorded."""
+        _, thread = _answer_place(event)
+        return await send.already_posted(client, event["channel"], thread, event.get("ts", ""), context.bot_user_id)
 
     async def _answer_event(self, event: dict, client, context) -> bool:
         user, channel = event["user"], event["channel"]
-        is_dm = event.get("channel_type") == "im" or channel.startswith("D")
-        thread = event.get("thread_ts") if is_dm else _thread_of(event)
+        is_dm, thread = _answer_place(event)
         text = _without_mentions(event.get("text", ""), context.bot_user_id)
         name = "help" if text.strip().lower() in ("help", "/help") else "ask"
         invocation = Invocation(
@@ -119,7 +126,7 @@ class SlackHandlers:
                             action=action, body=body)
 
     async def _share(self, action: dict, body: dict, respond, client) -> None:
-        stored = self.state.recall_answer(action.get("value", ""))
+        stored = await self.memory.recall(action.get("value", ""))
         channel = _channel_of(body)
         if stored is None:
             await send.reply_privately(respond, client, body["user"]["id"],
@@ -230,6 +237,12 @@ def _thread_of_container(body: dict) -> str | None:
 
 def _from_a_bot(event: dict) -> bool:
     return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
+
+
+def _answer_place(event: dict) -> tuple[bool, str | None]:
+    """(is it a DM, the thread the answer goes in): under a channel question, in a DM's thread if any."""
+    is_dm = event.get("channel_type") == "im" or event["channel"].startswith("D")
+    return is_dm, event.get("thread_ts") if is_dm else _thread_of(event)
 
 
 def _thread_of(event: dict) -> str | None:

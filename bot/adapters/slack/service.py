@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Awaitable, Callable
 
 from aiohttp import web
@@ -19,9 +18,9 @@ from slack_bolt.async_app import AsyncApp
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.client import make_client
 from bot.adapters.slack.inbound import events_app
+from bot.adapters.slack.memory import SlackState
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import render
-from bot.adapters.slack.state import SlackState
 from bot.adapters.slack.web_api import WebApiFailure, call
 from bot.errors import UserError
 
@@ -29,7 +28,6 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"   # for load balancers and uptime checks
-STATE_FILE = "slack_state.sqlite3"
 
 # () -> None when healthy, else the one-line reason
 HealthCheck = Callable[[], str | None]
@@ -41,7 +39,6 @@ class SlackConfig:
 
     bot_token: str
     api_url: str
-    data_dir: Path
     app_token: str = ""
     signing_secret: str = ""
     moderators: tuple[str, ...] = ()
@@ -49,7 +46,7 @@ class SlackConfig:
     announce_channel: str = ""
 
     def __repr__(self) -> str:  # tokens never reach a log line or a traceback
-        return f"SlackConfig(api_url={self.api_url!r}, data_dir={self.data_dir!r})"
+        return f"SlackConfig(api_url={self.api_url!r})"
 
 
 @dataclass
@@ -58,10 +55,11 @@ class SlackService:
     state: SlackState
 
 
-def build(config: SlackConfig, core, http: bool) -> SlackService:
+def build(config: SlackConfig, core, http: bool, state: SlackState) -> SlackService:
+    """The Bolt app over `core`; `state` is the de-duplication memory the composition root
+    hands in (on the bot's store, shared by every replica)."""
     client = make_client(config.bot_token, config.api_url)
     moderators = ModeratorCheck(config.moderators, config.moderator_group)
-    state = SlackState(config.data_dir / STATE_FILE)
     app = build_app(core, client, state, moderators, config.signing_secret, http=http)
     return SlackService(app, state)
 
@@ -84,11 +82,11 @@ async def connect_socket_mode(app: AsyncApp, app_token: str) -> AsyncSocketModeH
     return handler
 
 
-async def serve(config: SlackConfig, core, *, http: bool, host: str, port: int,
+async def serve(config: SlackConfig, core, state: SlackState, *, http: bool, host: str, port: int,
                 start_companions: Callable[[dict], Awaitable], health: HealthCheck | None = None) -> None:
     """Until cancelled: the app over HTTP or Socket Mode, with the companions (live reload,
     announcements) that `start_companions(posters)` starts and whose `stop()` ends them."""
-    service = build(config, core, http)
+    service = build(config, core, http, state)
     runner = handler = companions = None
     try:
         await check_token(service.app)
@@ -107,7 +105,6 @@ async def serve(config: SlackConfig, core, *, http: bool, host: str, port: int,
             await handler.close_async()
         if runner is not None:
             await runner.cleanup()
-        service.state.close()
 
 
 async def check_token(app: AsyncApp) -> None:

@@ -1,4 +1,5 @@
-"""The pin store shared by two service processes: no lost writes, and kill -9 safe."""
+"""The pin store shared by two service processes (or replicas): no lost writes, and kill -9
+safe, on both engines."""
 from __future__ import annotations
 
 import signal
@@ -7,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.store.db import Database
 from bot.models import Moment
 from bot.store.pins import Actor, PinEntry, PinStore
 
@@ -15,16 +15,20 @@ WRITER = Path(__file__).with_name("pin_writer.py")
 PER_WRITER = 300
 
 
-def start_writer(db_path: Path, name: str, count: int, *extra: str) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, str(WRITER), str(db_path), name, str(count), *extra],
+def address(db) -> str:
+    return db.url if db.engine == "postgresql" else str(db.path)
+
+
+def start_writer(db, name: str, count: int, *extra: str) -> subprocess.Popen:
+    process = subprocess.Popen([sys.executable, str(WRITER), address(db), name, str(count), *extra],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout.readline().strip() == "READY"
     return process
 
 
 def test_two_writer_processes_at_once_lose_no_pin(db):
-    db.connect().close()  # schema in place: both writers race only on pins
-    writers = [start_writer(db.path, name, PER_WRITER) for name in ("slack", "discord")]
+    db.prepare()  # schema in place: both writers race only on pins
+    writers = [start_writer(db, name, PER_WRITER) for name in ("slack", "discord")]
     for w in writers:
         w.stdin.write("go\n")
         w.stdin.flush()
@@ -44,8 +48,8 @@ def test_two_writer_processes_at_once_lose_no_pin(db):
     assert min(ids_by_writer[0]) < max(ids_by_writer[1]) and min(ids_by_writer[1]) < max(ids_by_writer[0])
 
 
-def test_writer_killed_inside_a_transaction_leaves_every_committed_pin(db):
-    writer = start_writer(db.path, "victim", 50, "--hang-after", "20")
+def test_writer_killed_inside_a_transaction_leaves_every_committed_pin(db, open_db):
+    writer = start_writer(db, "victim", 50, "--hang-after", "20")
     writer.stdin.write("go\n")
     writer.stdin.flush()
     committed = []
@@ -58,12 +62,13 @@ def test_writer_killed_inside_a_transaction_leaves_every_committed_pin(db):
     assert writer.returncode == -signal.SIGKILL
     assert len(committed) == 20
 
-    reopened = PinStore(Database(db.path))  # like a restarted service
+    reopened = PinStore(open_db())  # like a restarted service
     pins = reopened.all()
     assert [p.pin_id for p in pins] == committed
     assert "question 20 from victim" not in {p.question for p in pins}  # the open transaction is gone
-    with sqlite3.connect(db.path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if db.engine == "sqlite":
+        with sqlite3.connect(db.path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # The dead writer's lock is gone: the store takes new pins right away.
     question = "after the crash"
     pin, _ = reopened.add(PinEntry(question, question, Moment(text="https://example.org")),
@@ -71,12 +76,12 @@ def test_writer_killed_inside_a_transaction_leaves_every_committed_pin(db):
     assert reopened.get(pin.pin_id).question == question
 
 
-def test_writer_killed_at_a_random_moment_keeps_what_it_reported(db):
-    writer = start_writer(db.path, "busy", 100_000)
+def test_writer_killed_at_a_random_moment_keeps_what_it_reported(db, open_db):
+    writer = start_writer(db, "busy", 100_000)
     writer.stdin.write("go\n")
     writer.stdin.flush()
     reported = [int(writer.stdout.readline()) for _ in range(60)]
     writer.send_signal(signal.SIGKILL)  # it is somewhere in its next add
     writer.wait(timeout=10)
-    stored = {p.pin_id for p in PinStore(Database(db.path)).all()}
+    stored = {p.pin_id for p in PinStore(open_db()).all()}
     assert set(reported) <= stored

@@ -1,11 +1,8 @@
-"""The SQLite store itself: schema versions, audit trail, aliases, restarts."""
+"""Pins, aliases and the audit trail, on both engines (each test runs on SQLite and PostgreSQL)."""
 from __future__ import annotations
-
-import sqlite3
 
 import pytest
 
-from bot.store.db import MIGRATIONS, Database
 from bot.models import Moment
 from bot.store.pins import Actor, Alias, PhraseTaken, PinEntry, PinStore
 
@@ -15,37 +12,6 @@ AT = "2025-06-01T12:00:00Z"
 
 def entry(question: str, url: str = "https://omdena.com") -> PinEntry:
     return PinEntry(question, question.lower(), Moment(text=f"See {url}", url=url))
-
-
-def test_creates_folder_wal_and_latest_schema(tmp_path):
-    db = Database(tmp_path / "new" / "dir" / "bot.sqlite3")
-    assert db.schema_version() == len(MIGRATIONS)
-    with db.read() as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-
-
-def test_migrates_an_old_file_forward_keeping_its_pins(tmp_path):
-    path = tmp_path / "bot.sqlite3"
-    conn = sqlite3.connect(path)
-    for statement in MIGRATIONS[0]:
-        conn.execute(statement)
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO pins (question, normalized, quote, pinned_by, pinned_by_id, platform, pinned_at)"
-                 " VALUES ('Q', 'q', 'see https://x.org', 'bob', 'U2', 'slack', ?)", (AT,))
-    conn.commit()
-    conn.close()
-    db = Database(path)
-    assert db.schema_version() == len(MIGRATIONS)
-    assert [p.question for p in PinStore(db).all()] == ["Q"]
-
-
-def test_refuses_a_file_from_a_newer_bot(tmp_path):
-    path = tmp_path / "bot.sqlite3"
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 99")
-    with pytest.raises(RuntimeError, match="newer"):
-        Database(path).connect()
 
 
 def test_every_change_is_audited_with_who_what_when(db):
@@ -64,9 +30,10 @@ def test_every_change_is_audited_with_who_what_when(db):
     assert store.all() == []
 
 
-def test_pins_survive_reopening(db):
+def test_pins_survive_reopening(db, open_db):
     PinStore(db).add(entry("Q1"), MOD, AT)
-    again = PinStore(Database(db.path)).all()
+    db.close()
+    again = PinStore(open_db()).all()
     assert [(p.question, p.pinned_by, p.pinned_at, p.target.url) for p in again] == \
         [("Q1", "alice", AT, "https://omdena.com")]
 
@@ -90,3 +57,31 @@ def test_record_use_counts(db):
     for _ in range(3):
         store.record_use(pin.pin_id, AT)
     assert store.get(pin.pin_id).uses == 3
+
+
+def test_a_pin_made_through_one_replica_is_served_by_another_at_once(open_db):
+    one, other = PinStore(open_db()), PinStore(open_db())
+    seen = other.version()
+    pin, _ = one.add(entry("Q1"), MOD, AT)
+    assert other.version() > seen
+    assert other.get(pin.pin_id).question == "Q1"
+    one.add_alias(pin.pin_id, Alias("other words", "other words"), MOD, AT)
+    assert [a.phrase for a in other.get(pin.pin_id).aliases] == ["other words"]
+
+
+def test_ids_are_not_reused_after_an_unpin(db):
+    store = PinStore(db)
+    first, _ = store.add(entry("Q1"), MOD, AT)
+    store.remove(first.pin_id, MOD, AT)
+    second, _ = store.add(entry("Q2"), MOD, AT)
+    assert second.pin_id > first.pin_id   # an old `/unpin 1` can never hit a newer pin
+
+
+def test_an_import_is_all_or_nothing(db):
+    store = PinStore(db)
+    taken, _ = store.add(entry("Q1"), MOD, AT)
+    store.add_alias(taken.pin_id, Alias("shared", "shared"), MOD, AT)
+    with pytest.raises(PhraseTaken):
+        store.import_entries([entry("Q2"), PinEntry("Q3", "q3", entry("Q3").target, (Alias("shared", "shared"),))],
+                             MOD, AT, replace=False)
+    assert [p.question for p in store.all()] == ["Q1"]
