@@ -165,6 +165,8 @@ def episodes_about(searcher, topic: str, people: tuple[Person, ...] = ()) -> lis
 
 
 def _episodes_asked_for(catalog, asked: Route) -> tuple[Document, ...]:
+    if asked.episodes:
+        return asked.episodes
     if asked.number is not None:
         return tuple(catalog.by_number(*asked.number))
     found = [d for p in asked.people for d in catalog.episodes_of(p) if p.name in d.guests]

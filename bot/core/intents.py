@@ -30,6 +30,11 @@ RELEASE = frozenset("came come coming out released release drop drops dropped pu
 CITING = frozenset("the some an a one that this your his her their".split())  # "in the podcast ... said"
 BEEN_ON = frozenset("had have has was were been ever any anyone anybody".split())  # "had X on the podcast"
 HOSTING = frozenset("hosts host runs run created founded started".split())
+# Chat shorthand that says nothing about a topic ("yo whats the newest ep rn?").
+CHAT_SLANG = frozenset("yo hey hi rn tbh imo imho ngl lmk idk bro fam thx ty btw lol lmao pls plz "
+                       "asap fyi jk".split())
+# Shorthand read as the word it stands for: "the episode w christoph", "the pod".
+SHORTHAND = {"w": "with", "abt": "about", "pod": "podcast", "pods": "podcasts", "eps": "episodes"}
 # Words that ask for episodes when they lead up to an archive noun ("which episode",
 # "is there an episode", "recommend a podcast") or follow it ("episode about X").
 ASKING_BEFORE = frozenset("which what any is was are were there do does did have has had got recommend "
@@ -46,7 +51,7 @@ EPISODE_FORM = frozenset("which what episode episodes ep eps podcast with was we
 # Said next to a name, these mean the person's episode ("the interview with Xia").
 NAMED_EPISODE = frozenset("interview interviews talk session chat".split())
 SHAPE_WORDS = (ARCHIVE_NOUNS | GUEST_NOUNS | PEOPLE_WORDS | RECENCY | RELEASE | ASKING_BEFORE | TOPIC_AFTER | PERSON_FORM
-               | EPISODE_FORM | HOSTING | {"how", "many", "number", "total", "count", "so", "far", "far", "ever", "yet",
+               | EPISODE_FORM | HOSTING | CHAT_SLANG | {"archive", "how", "many", "number", "total", "count", "so", "far", "far", "ever", "yet",
                                  "all", "altogether", "week", "month", "today", "anything", "something",
                                  "roughly", "approximately", "approx", "around", "exactly"})
 _CODE = re.compile(r"\bs(?:eason)?\s*0*(\d{1,3})\s*,?\s*e(?:p(?:isode)?)?\s*0*(\d{1,3})\b", re.I)
@@ -63,6 +68,7 @@ class Route:
     number: tuple[int, int] | None = None  # (season, episode) for an episode asked by its code
     offer_cards: bool = False             # a quote, with the episodes on the topic offered beside it
     without_names: str = ""               # the question with the named people's names taken out
+    episodes: tuple = ()                  # episodes the question names by their title
 
 
 def route(question: str, catalog: Catalog) -> Route:
@@ -75,6 +81,14 @@ def route(question: str, catalog: Catalog) -> Route:
         if head.kind != QUOTE:
             return head
     return _route(question, catalog)
+
+
+def _expand_shorthand(question: str) -> str:
+    """ "w/" and "w" for "with", "the pod" for "the podcast" (only after "the": a k8s pod stays a pod)."""
+    question = re.sub(r"\bw/", "with ", question, flags=re.I)
+    return re.sub(r"\b(the )?(w|abt|pod|pods|eps)\b",
+                  lambda m: m.group(0) if m.group(2).lower() in ("pod", "pods") and not m.group(1)
+                  else (m.group(1) or "") + SHORTHAND[m.group(2).lower()], question, flags=re.I)
 
 
 def _is_a_question(sentence: str) -> bool:
@@ -93,7 +107,12 @@ def _route(question: str, catalog: Catalog) -> Route:
     code = _CODE_EPISODE_FIRST.search(question)
     if code:
         return Route(EPISODE, number=(int(code.group(2)), int(code.group(1))))
+    for quoted in _QUOTED.findall(question):
+        titled = catalog.titled(quoted[1:-1])
+        if titled:  # "looking for the 'Mindful Data Strategy' episode"
+            return Route(EPISODE, episodes=tuple(titled))
     question = _QUOTED.sub(" ", question)  # "my bot can't answer 'what is this episode about?'"
+    question = _expand_shorthand(question)
     words = name_words(question)
     mentions = _trusted(catalog.mentions(question), words, catalog)
     named = tuple(dict.fromkeys(p for m in mentions for p in m.people))
@@ -116,8 +135,8 @@ def _route(question: str, catalog: Catalog) -> Route:
     if asks_for_episodes and topical:
         return Route(EPISODES_ABOUT, topic=" ".join(topical), people=named)
     unique = tuple(m.person for m in mentions if m.person is not None)
-    return Route(QUOTE, people=unique, topic=" ".join(topical),
-                 offer_cards=bool(set(words) & ARCHIVE_NOUNS) and bool(topical),
+    unsure = bool(set(words) & ARCHIVE_NOUNS) or bool(re.match(r"(?:any|anything) (?:on|about)\b", " ".join(words)))
+    return Route(QUOTE, people=unique, topic=" ".join(topical), offer_cards=unsure and bool(topical),
                  without_names=_without(question, mentions))
 
 
@@ -152,13 +171,11 @@ def _asks_how_many(words: list[str]) -> bool:
 
 
 def _asks_for_newest(words: list[str], archive: frozenset[str]) -> bool:
-    """A recency word near an archive noun ("latest episode", "new on the podcast"), or
-    near a release word ("what came out last")."""
+    """A recency word near an archive noun or the show's name ("latest episode", "new on
+    the DTC podcast")."""
     for i, word in enumerate(words):
-        if word in RECENCY:
-            near = set(words[max(0, i - 4): i + 5])
-            if near & (archive | RELEASE):
-                return True
+        if word in RECENCY and set(words[max(0, i - 4): i + 5]) & archive:
+            return True  # "ml tools that come out every week" is no question about the archive
     return False
 
 
@@ -175,14 +192,14 @@ def _asks_for_episodes(words: list[str], topical: set[str], archive: frozenset[s
     mentions_archive = bool(set(words) & (archive | GUEST_NOUNS)) or " on the show" in text
     if re.match(r"(?:is|was|are|were|has|have) there (?:ever )?(?:been )?", text) and mentions_archive:
         return True
-    named_one = re.search(r"\b(?:the|that|this) ((?:\w+ ){1,5})one(?: (?:about|where|with|on)\b|$)", text)
+    named_one = re.match(r"(?:\w+ ){0,3}(?:the|that|this) ((?:\w+ ){1,5})one(?: (?:about|where|with|on)\b|$)", text)
     if re.search(r"(?:^|\b(?:the|that|this) )one (?:where|with|about|on|that)\b", text) \
             or named_one and set(named_one.group(1).split()) & topical:  # "the hadron collider one", not "the 100 one"
         return True
     if re.match(r"(?:any|anything|something) (?:on|about)\b", text) and mentions_archive:
         return True
-    if re.search(r"\bas (?:a )?guests?\b", text) and set(words) & BEEN_ON:
-        return True  # "have you ever had recruiters as guests?"
+    if re.search(r"\bas (?:a )?guests?\b|\bbeen (?:a |an )?guests?\b", text) and set(words) & BEEN_ON:
+        return True  # "have you ever had recruiters as guests?", "has a recruiter ever been a guest?"
     if re.match(r"what (?:did|does|do) (?:the|that|this) (?:\w+ ){1,6}(?:talk|speak|chat)(?:ed)? about\b", text):
         return True  # "what did the evidently ai founder talk about?"
     if re.search(r"\b(?:done|covered|had|made|recorded|did) (?:anything|something) (?:on|about)\b", text) \

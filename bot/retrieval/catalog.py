@@ -78,6 +78,13 @@ class Catalog:
     def by_number(self, season: int, number: int) -> list[Document]:
         return [d for d in self.episodes if (d.season, d.episode) == (season, number)]
 
+    def titled(self, text: str) -> list[Document]:
+        """Episodes whose title is, or starts with, `text` (words compared as names are)."""
+        wanted = " ".join(name_words(text))
+        if len(wanted) < 8:
+            return []
+        return [d for d in self.episodes if " ".join(name_words(d.title)).startswith(wanted)]
+
     def count(self) -> int:
         return len(self.episodes)
 

@@ -69,3 +69,15 @@ def test_more_routes(catalog, question, kind):
 
 def test_an_episode_asked_by_episode_then_season(catalog):
     assert route("can someone find me ep 2 from season 1", catalog).number == (1, 2)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("yo whats the newest podcast ep rn?", LATEST),                        # chat slang is no topic
+    ("the episode w grace hopper - link?", "episode"),                    # "w" is "with"
+    ("has a compiler engineer ever been a guest?", EPISODES_ABOUT),
+    ("how does ada keep up with the new ml tools that come out every week?", QUOTE),  # no archive word
+    ("is it ok to use my real title on my cv instead of the official one?", QUOTE),
+    ("looking for the 'Feature Stores in Production' episode", "episode"),  # a quoted title
+])
+def test_chat_shorthand_and_quoted_titles(catalog, question, kind):
+    assert route(question, catalog).kind == kind
