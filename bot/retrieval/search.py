@@ -47,12 +47,18 @@ class RankingSettings:
     # enough distinct words to cover everyday talk (the DataTalks.Club archive: ~18,000;
     # the two sample documents: ~1,200).
     concept_vocabulary: int = 10_000
+    # The semantic layer, when there is one: how many of BM25's best passages it re-ranks,
+    # and how much meaning counts against words (docs/retrieval.md).
+    semantic_candidates: int = 300
+    semantic_weight: float = 0.4
 
 
 class Searcher:
-    def __init__(self, index: SearchIndex, settings: RankingSettings = RankingSettings()) -> None:
+    def __init__(self, index: SearchIndex, settings: RankingSettings = RankingSettings(),
+                 semantic=None) -> None:
         self.index = index
         self.settings = settings
+        self.semantic = semantic  # a SemanticLayer (semantic/layer.py), or None: words alone
         self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
         self._idf: dict[str, float] = {}
         self._documents_saying: dict[str, int] = {}
@@ -72,8 +78,11 @@ class Searcher:
         scores = self.scores(query.terms)
         if within is not None:
             scores = np.where(self._rows_of(within), scores, 0.0)
-        candidates = _top(scores, self.settings.candidates)
+        pool = self.settings.semantic_candidates if self.semantic is not None else self.settings.candidates
+        candidates = _top(scores, max(pool, self.settings.candidates))
         scores, candidates = self._with_phrases(query.terms, scores, candidates, counts)
+        if self.semantic is not None:
+            scores, candidates = self._with_meaning(question, scores, candidates)
         hits = tuple(self._top_hits(candidates, scores, weights, k))
         missing = self.missing_concept(question)
         abstained = not hits or missing is not None or self.coverage(query, hits[0]) < self.settings.min_coverage
@@ -189,6 +198,18 @@ class Searcher:
         for row, weight in bonus.items():
             raised[row] += self.settings.phrase_weight * weight
         return raised, sorted(candidates, key=lambda row: -raised[row])  # stable: ties keep their order
+
+    def _with_meaning(self, question: str, scores: np.ndarray, candidates: list[int]):
+        """Words and meaning blended over the candidates: BM25 (with phrase runs) scaled to
+        the best candidate, and the dense similarity of each passage's closest chunk."""
+        if not candidates:
+            return scores, candidates
+        lexical = scores[candidates] / max(float(scores[candidates].max()), 1e-9)
+        dense = self.semantic.passage_scores(self.semantic.question_vector(question), candidates)
+        weight = self.settings.semantic_weight
+        blended = scores.copy()
+        blended[candidates] = (1 - weight) * lexical + weight * dense
+        return blended, sorted(candidates, key=lambda row: -blended[row])
 
     def _phrase_runs(self, terms, candidates: list[int], counts: np.ndarray) -> dict[int, float]:
         """Candidate row -> the idf of the best run of the question's terms one of its
