@@ -161,6 +161,11 @@ class Fields:
             self.note(key, f"{_kind(value)}, not {'a list' if kind is list else 'a mapping'}")
         return value if isinstance(value, kind) else kind()
 
+    def reading(self, data) -> "Fields":
+        """Another part of the same document (a transcript's sidecar or chapters file),
+        whose dropped fields are noted with this one's."""
+        return Fields(data, self._where, self._notes)
+
     def item(self, value, where: str) -> "Fields":
         """One entry of a list field (a transcript line), noted under the list's name."""
         return Fields(value, f"{self._where}{where}.", self._notes)
