@@ -101,3 +101,34 @@ the<00:00:12.500><c> eskimo</c><00:00:13.000><c> roll</c><00:00:13.500><c> needs
 the eskimo roll needs hip snap
  
 """
+
+
+def rolling_captions(lines: list[tuple[float, str]]) -> str:
+    """YouTube's automatic captions for `lines` (start second, words): each cue shows the
+    line before it again above the new one, with word timings and colour tags, and a
+    10 ms cue holds the finished line alone."""
+    cues = ["WEBVTT\nKind: captions\nLanguage: en\n"]
+    previous = ""
+    for i, (start, words) in enumerate(lines):
+        end = lines[i + 1][0] if i + 1 < len(lines) else start + 4
+        first, *rest = words.split()
+        timed = first + "".join(f"<{_clock(start + 0.3 * (j + 1))}><c> {w}</c>" for j, w in enumerate(rest))
+        cues.append(f"{_clock(start)} --> {_clock(end - 0.01)} align:start position:0%\n{previous or ' '}\n{timed}\n")
+        cues.append(f"{_clock(end - 0.01)} --> {_clock(end)} align:start position:0%\n{words}\n \n")
+        previous = words
+    return "\n".join(cues)
+
+
+def _clock(sec: float) -> str:
+    minutes, seconds = divmod(sec, 60)
+    return f"00:{int(minutes):02d}:{seconds:06.3f}"
+
+
+# Kayaking, as auto-captions: no punctuation, no speakers; the eskimo roll comes at 0:50.
+KAYAK_LINES = [
+    (0.0, "hey everyone welcome back to the channel"), (4.0, "today we paddle kayaks on the lake"),
+    (8.0, "first let's talk about choosing a paddle"), (12.0, "the blade should be light and stiff"),
+    (16.0, "carbon is great but fiberglass is fine too"), (20.0, "now sit in the cockpit with your knees up"),
+    (24.0, "keep your back straight and relax your grip"), (28.0, "a good stroke starts with the torso"),
+    (50.0, "the eskimo roll needs a strong hip snap"), (54.0, "keep your head down until the boat is up"),
+]

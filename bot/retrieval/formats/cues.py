@@ -43,9 +43,14 @@ class TranscriptError(ValueError):
 @dataclass(frozen=True)
 class Cue:
     start: float          # seconds
-    end: float | None
+    end: float | None     # when the cue leaves the screen
     text: str             # cleaned; caption lines kept apart by "\n"
     who: str | None = None
+    spoken_until: float | None = None  # when its words end, if sooner than `end` (timed words)
+
+    @property
+    def speech_end(self) -> float:
+        return next(t for t in (self.spoken_until, self.end, self.start) if t is not None)
 
 
 def parse_clock(value: str) -> float | None:
@@ -114,7 +119,7 @@ def merge_cues(cues: list[Cue], breaks=()) -> tuple[Utterance, ...]:
             words = []
         if not words:
             start = cue.start
-        who, last_end = speaker, max(last_end, cue.end if cue.end is not None else cue.start)
+        who, last_end = speaker, max(last_end, cue.speech_end)
         words.extend(cue.text.split())
     if words:
         utterances.append(Utterance(" ".join(words), int(start), who))
@@ -147,7 +152,7 @@ def _without_rolling_repeats(cues: list[Cue]) -> list[Cue]:
             recent.append(folded)
         last = cue
         if lines:
-            kept.append(Cue(cue.start, cue.end, "\n".join(lines), cue.who))
+            kept.append(Cue(cue.start, cue.end, "\n".join(lines), cue.who, cue.spoken_until))
     return kept
 
 

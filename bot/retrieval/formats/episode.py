@@ -113,5 +113,5 @@ def _sections(utterances: tuple[Utterance, ...], chapters: tuple[Chapter, ...]) 
 
 
 def _last_second(cues: list[Cue]) -> int | None:
-    last = max((c.end if c.end is not None else c.start for c in cues), default=0)
+    last = max((c.speech_end for c in cues), default=0)
     return int(last) or None
