@@ -18,7 +18,7 @@ from bot.retrieval.formats.podcast_json import read_podcast_json
 from bot.retrieval.formats.srt import read_srt
 from bot.retrieval.formats.vtt import read_vtt
 from bot.retrieval.frontmatter import FrontMatterError
-from bot.retrieval.knowledge_files import CHAPTERS_SUFFIX, KnowledgeFile, UnreadableFile
+from bot.retrieval.knowledge_files import CHAPTERS_SUFFIX, KnowledgeFile, UnreadableFile, decode_text
 from bot.retrieval.text import clean_inline
 from bot.retrieval.values import MAX_NUMBER, MAX_TEXT_CHARS, Fields, duration, text, whole_number
 
@@ -56,6 +56,17 @@ def load_transcript_episode(file: KnowledgeFile, source: str, doc_id: str, peopl
         duration=meta.get("duration", duration) or _last_second(cues),
     )
     return LoadedDocument(document, sections)
+
+
+def check_transcript(extension: str, data: bytes) -> None:
+    """Raise TranscriptError or UnreadableFile unless `data` loads as a transcript with text:
+    what a feed sync asks of a download before storing it."""
+    if not merge_cues(READERS[extension](decode_text(data), Fields({}))):
+        raise TranscriptError("no cue with text in the transcript")
+
+
+def check_chapters(data: bytes) -> None:
+    read_chapters(decode_text(data), Fields({}))
 
 
 def _metadata(parts, notes: Fields) -> dict:
