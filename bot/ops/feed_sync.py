@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ops.archives import FEED, SyncedArchive, archive_root, read_archives, record_archive, valid_name
-from bot.ops.feed_entries import MAX_FEED_BYTES, FeedEpisode, FeedError, SkippedEntry, read_feed
+from bot.ops.feed_entries import MAX_FEED_BYTES, FeedEpisode, FeedError, SkippedEntry, read_feed_apart
 from bot.ops.feed_http import FeedClient, FetchError, origin
 from bot.ops.feed_store import (STATE_FILE, FeedState, StoredEpisode, StoredFile, new_stem, read_state,
                                 sidecar_text)
@@ -146,7 +146,7 @@ class _Run:
                 if feed.body is None:
                     self.unchanged_feed = True
                     return
-                episodes, self.skipped = read_feed(feed.body, feed.url)
+                episodes, self.skipped = await read_feed_apart(feed.body, feed.url)
             except (FetchError, FeedError) as exc:
                 raise SyncError(f"feed {shown_url(self.url)}: {exc}") from None
             except Exception as exc:  # a feed that breaks the parser in a way nobody foresaw

@@ -14,6 +14,7 @@ from bot.app.cli import main
 from bot.app.settings import Settings
 from bot.knowledge_handle import KnowledgeHandle
 from bot.ops.archives import FEED, archive_root, read_archives
+from bot.ops.feed_entries import FeedError, read_feed_apart
 from bot.ops.feed_http import FeedClient
 from bot.ops.feed_store import STATE_FILE
 from bot.ops.feed_sync import name_from_feed, sync_feed
@@ -265,3 +266,25 @@ def test_the_command_line_syncs_a_feed_and_then_every_recorded_one(host, data_di
     assert main(["sync"], **quiet) == 0
     assert capsys.readouterr().out == f"{NAME}: unchanged from {host.url('/feed.xml')}, 0 file(s) downloaded\n" \
         "  skipped “Broken”: " + f"{host.url('/nope.vtt')}: HTTP 404\n"
+
+
+def test_a_feed_larger_than_the_limit_is_refused(host, data_dir):
+    host.endless.add("/feed.xml")
+    with pytest.raises(SyncError, match="larger than 20 MB"):
+        sync(host, data_dir)
+    assert read_archives(data_dir) == []
+
+
+async def test_reading_a_feed_is_cut_off_when_it_takes_too_long():
+    broken = b"<rss><channel>" + b"<item><title>t<b>" * 300_000  # minutes in feedparser's loose parser
+    with pytest.raises(FeedError, match="reading the feed took longer than 1 s; refused"):
+        await read_feed_apart(broken, "https://feeds.example.com/rss", seconds=1)
+
+
+def test_a_host_name_that_resolves_to_this_machine_is_refused_unless_it_is_the_feeds(host, data_dir):
+    publish(host, [episode(host, 1, ("/1.vtt", VOICE_VTT, "text/vtt")),
+                   {"title": "By name", "guid": "n", "transcripts": [(f"http://localhost:{host.port}/1.vtt", "text/vtt")]}])
+    outcome = sync(host, data_dir)
+    assert [(s.entry, s.reason) for s in outcome.skipped] == [
+        ("“By name”", f"http://localhost:{host.port}/1.vtt: localhost is a private or local address (127.0.0.1), "
+                      "not the feed's own host")]
