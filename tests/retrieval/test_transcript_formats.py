@@ -87,64 +87,53 @@ def test_a_caption_line_that_grows_in_the_next_cue_adds_only_its_new_words(tmp_p
     assert said(docs["grow"]) == [("the starter bubbles overnight.", 1, None)]
 
 
-VTT_MESS = {
-    "overlapping cues keep both, in order of their start": (
+MESS = {  # case: (file name, its text, the utterances it becomes)
+    "overlapping cues keep both, in order of their start": ("ep.vtt",
         "WEBVTT\n\n00:10.000 --> 00:15.000\n<v Ann>I think the hive needs a roof.\n\n"
         "00:12.000 --> 00:13.000\n<v Bob>Absolutely.\n\n00:14.000 --> 00:18.000\n<v Ann>And a screen floor.\n",
         [("I think the hive needs a roof.", 10, "Ann"), ("Absolutely.", 12, "Bob"), ("And a screen floor.", 14, "Ann")]),
-    "cues out of order are read in order of their start": (
+    "cues out of order are read in order of their start": ("ep.vtt",
         "WEBVTT\n\n00:20.000 --> 00:22.000\nSecond sentence.\n\n00:05.000 --> 00:07.000\nFirst sentence.\n",
         [("First sentence.", 5, None), ("Second sentence.", 20, None)]),
-    "empty cues and sound labels say nothing": (
+    "empty cues and sound labels say nothing": ("ep.vtt",
         "WEBVTT\n\n00:01.000 --> 00:02.000\n\n00:02.000 --> 00:03.000\n   \n\n00:03.000 --> 00:04.000\n[Music]\n\n"
         "00:04.000 --> 00:05.000\n<c></c>\n\n00:05.000 --> 00:06.000\nFinally words.\n",
         [("Finally words.", 5, None)]),
-    "styling tags, inline timestamps and entities are plain text": (
+    "styling tags, inline timestamps and entities are plain text": ("ep.vtt",
         "WEBVTT\n\n00:01.000 --> 00:04.000\n<c.colorE5E5E5>Bees</c> <i>love</i> <b>clover</b> &amp;<00:00:02.500><c> thyme.</c>\n",
         [("Bees love clover & thyme.", 1, None)]),
-    "a byte order mark and CRLF line ends": (
+    "a byte order mark and CRLF line ends": ("ep.vtt",
         "\ufeffWEBVTT\r\n\r\n00:00:07.000 --> 00:00:09.000\r\n<v Ann>Windows wrote this.\r\n\r\n"
         "00:00:09.000 --> 00:00:11.000\r\n<v Ann>Every line ends twice.\r\n",
         [("Windows wrote this. Every line ends twice.", 7, "Ann")]),
-    "timestamps without hours, and with hours past one": (
+    "timestamps without hours, and with hours past one": ("ep.vtt",
         "WEBVTT\n\n01:02.000 --> 01:04.000\nMinutes only.\n\n1:01:01.000 --> 1:01:03.000\nAn hour in.\n",
         [("Minutes only.", 62, None), ("An hour in.", 3661, None)]),
-    "several voices in one cue are several utterances at its time": (
+    "several voices in one cue are several utterances at its time": ("ep.vtt",
         "WEBVTT\n\n00:30.000 --> 00:33.000\n<v Ann>Ready?</v>\n<v.loud Bob>Ready.</v>\n",
         [("Ready?", 30, "Ann"), ("Ready.", 30, "Bob")]),
-    "a cue without a voice continues the speaker before it": (
+    "a cue without a voice continues the speaker before it": ("ep.vtt",
         "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>One thing\n\n00:02.000 --> 00:03.000\nand another.\n\n"
         "00:03.000 --> 00:04.000\n<v Bob>Yes.\n",
         [("One thing and another.", 1, "Ann"), ("Yes.", 3, "Bob")]),
-}
-
-
-@pytest.mark.parametrize("case", VTT_MESS, ids=list(VTT_MESS))
-def test_messy_webvtt(case, tmp_path):
-    source, expected = VTT_MESS[case]
-    docs, _ = load(tmp_path, {"ep.vtt": source})
-    assert said(docs["ep"]) == expected
-
-
-SRT_MESS = {
-    "CRLF, a BOM and cue numbers without blank lines": (
+    "SubRip: CRLF, a BOM and cue numbers without blank lines": ("ep.srt",
         "\ufeff1\r\n00:00:01,000 --> 00:00:02,000\r\nHello there.\r\n2\r\n00:00:02,000 --> 00:00:03,000\r\n"
         "General Kenobi.\r\n",
         [("Hello there.", 1, None), ("General Kenobi.", 2, None)]),
-    "font tags, positions and dialogue dashes": (
+    "SubRip: font tags, positions and dialogue dashes": ("ep.srt",
         "1\n00:00:05,000 --> 00:00:07,000 X1:100 X2:200\n<font color=\"#ffff00\">- Where is the hive?</font>\n"
         "{\\an8}- On the roof.\n",
         [("Where is the hive? On the roof.", 5, None)]),
-    "missing hours and a dot before the milliseconds": (
+    "SubRip: missing hours and a dot before the milliseconds": ("ep.srt",
         "1\n01:05.250 --> 01:07.000\nSixty five seconds in.\n",
         [("Sixty five seconds in.", 65, None)]),
 }
 
 
-@pytest.mark.parametrize("case", SRT_MESS, ids=list(SRT_MESS))
-def test_messy_subrip(case, tmp_path):
-    source, expected = SRT_MESS[case]
-    docs, _ = load(tmp_path, {"ep.srt": source})
+@pytest.mark.parametrize("case", MESS, ids=list(MESS))
+def test_messy_captions(case, tmp_path):
+    name, source, expected = MESS[case]
+    docs, _ = load(tmp_path, {name: source})
     assert said(docs["ep"]) == expected
 
 
@@ -168,15 +157,15 @@ def test_json_segments_out_of_order_empty_and_bad_are_dropped_or_sorted(tmp_path
     # a segment whose speaker is unusable continues the speaker before it (after a pause: anew)
     assert said(docs["ep"]) == [("Earlier.", 10, "A"), ("Later.", 20, "B"), ("A list for a speaker.", 30, "B")]
     warning = " ".join(r.getMessage() for r in caplog.records)
-    assert "segments.startTime" in warning and "segments (a segment that is not a mapping)" in warning
+    assert "segments.startTime" in warning and "segments (an item that is not a mapping)" in warning
 
 
 @pytest.mark.parametrize("content, reason", [
     ('{"foo": 1}', 'not a Podcasting 2.0 transcript (no "segments" list)'),
-    ("[" * 200_000 + "]" * 200_000, "transcript JSON nested too deeply"),
-    ('{"segments": [{"startTime": NaN, "body": "x"}]}', "invalid transcript JSON: NaN is not a number JSON allows"),
-    ('{"segments": [{"startTime": ' + "9" * 5000 + ', "body": "x"}]}', "invalid transcript JSON: Exceeds the limit"),
-    ("WEBVTT but not json", "invalid transcript JSON: Expecting value"),
+    ("[" * 200_000 + "]" * 200_000, "JSON nested too deeply"),
+    ('{"segments": [{"startTime": NaN, "body": "x"}]}', "invalid JSON: NaN is not a number JSON allows"),
+    ('{"segments": [{"startTime": ' + "9" * 5000 + ', "body": "x"}]}', "invalid JSON: Exceeds the limit"),
+    ("WEBVTT but not json", "invalid JSON: Expecting value"),
 ])
 def test_a_json_file_that_is_no_transcript_is_skipped_with_a_reason(content, reason, tmp_path):
     docs, skipped = load(tmp_path, {"anchor.srt": SOURDOUGH_SRT, "ep.json": content})

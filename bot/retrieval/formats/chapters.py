@@ -6,23 +6,14 @@ dropped and noted."""
 from __future__ import annotations
 
 from bot.retrieval.documents import Chapter
-from bot.retrieval.formats.cues import TranscriptError, seconds
-from bot.retrieval.formats.podcast_json import parse_json
+from bot.retrieval.formats.podcast_json import json_items
 from bot.retrieval.text import clean_inline
-from bot.retrieval.values import Fields
+from bot.retrieval.values import Fields, seconds
 
 
 def read_chapters(source: str, notes: Fields) -> tuple[Chapter, ...]:
-    data = parse_json(source, "chapters")
-    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
-        raise TranscriptError('not a chapters file (no "chapters" list)')
     found: list[tuple[float, str]] = []
-    root = notes.reading(data)
-    for value in root.items("chapters"):
-        if not isinstance(value, dict):
-            root.note("chapters", "a chapter that is not a mapping")
-            continue
-        chapter = root.item(value, "chapters")
+    for value, chapter in json_items(source, "chapters", "a chapters file", notes):
         if value.get("toc") is False:
             continue
         start, title = chapter.get("startTime", seconds), clean_inline(chapter.get("title"))
@@ -32,4 +23,4 @@ def read_chapters(source: str, notes: Fields) -> tuple[Chapter, ...]:
         if start is not None and title:
             found.append((start, title))
     found.sort(key=lambda c: c[0])
-    return tuple(Chapter(title, int(start)) for start, title in root.at_most("chapters", found))
+    return tuple(Chapter(title, int(start)) for start, title in notes.at_most("chapters", found))

@@ -16,7 +16,6 @@ and a chapter start end an utterance too.
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -62,23 +61,6 @@ def parse_clock(value: str) -> float | None:
     hours, minutes, seconds, fraction = match.groups()
     total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + float(f"0.{fraction or 0}")
     return total if total <= MAX_SECONDS else None
-
-
-def seconds(value) -> float | None:
-    """A JSON time (`12.5`, `"12.5"`) in seconds; BadValue when present but unusable."""
-    if value is None or value == "":
-        return None
-    number = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str) and len(value) <= 20:
-        try:
-            number = float(value.strip())
-        except ValueError:
-            pass
-    if number is None or not math.isfinite(number) or not 0 <= number <= MAX_SECONDS:
-        raise BadValue(f"not a time from 0 to {MAX_SECONDS} seconds: {str(value)[:40]!r}")
-    return number
 
 
 def speaker_name(value: str) -> str | None:
@@ -177,7 +159,20 @@ def cue_blocks(text: str, spaces_end_a_cue: bool) -> list[tuple[str, list[str]]]
     return blocks
 
 
-def timing(line: str) -> tuple[float | None, float | None]:
+def timed_payloads(text: str, spaces_end_a_cue: bool, notes) -> list[tuple[float, float | None, str]]:
+    """(start, end, raw text) of every cue whose start is a time (cue_blocks); the others
+    are noted in `notes` (a values.Fields) and dropped."""
+    found = []
+    for line, payload in cue_blocks(text, spaces_end_a_cue):
+        start, end = _timing(line)
+        if start is None:
+            notes.note("cue", f"a cue whose start is not a time: {line.strip()[:40]!r}")
+        else:
+            found.append((start, end, "\n".join(payload)))
+    return found
+
+
+def _timing(line: str) -> tuple[float | None, float | None]:
     """(start, end) of a `00:01.000 --> 00:04.000 align:start` line (settings ignored)."""
     left, _, right = line.partition("-->")
     ends = right.split()

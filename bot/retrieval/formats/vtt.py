@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.retrieval.formats.cues import Cue, clean_cue_text, cue_blocks, parse_clock, speaker_name, timing
+from bot.retrieval.formats.cues import Cue, clean_cue_text, parse_clock, speaker_name, timed_payloads
 from bot.retrieval.values import BadValue, Fields
 
 # `<v Name>`, `<v.loud Name>`; the name runs to the '>' (no '<' inside: linear scanning)
@@ -22,13 +22,9 @@ LAST_WORD_SECONDS = 1.0   # how long the last timed word is taken to last
 
 def read_vtt(text: str, notes: Fields) -> list[Cue]:
     cues: list[Cue] = []
-    for line, payload in cue_blocks(text, spaces_end_a_cue=False):
-        start, end = timing(line)
-        if start is None:
-            notes.note("cue", f"a cue whose start is not a time: {line.strip()[:40]!r}")
-            continue
-        spoken = _spoken_until("\n".join(payload), start, end)
-        for who, words in _voices("\n".join(payload), notes):
+    for start, end, payload in timed_payloads(text, spaces_end_a_cue=False, notes=notes):
+        spoken = _spoken_until(payload, start, end)
+        for who, words in _voices(payload, notes):
             cleaned = clean_cue_text(words)
             if cleaned:
                 cues.append(Cue(start, end, cleaned, who, spoken))
