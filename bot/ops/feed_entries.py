@@ -10,19 +10,15 @@ stored; an entry that can't become an episode is skipped with a reason, never fa
 feed declaring XML entities is refused whole: no podcast feed needs them, and entity
 expansion is how XML is made to explode. Every link must be http(s) (`web_url`).
 
-`read_feed_apart` parses in a child process (`python -m bot.ops.feed_entries`) limited to
-PARSE_SECONDS and PARSE_MEMORY: feedparser's fallback parser for broken XML spends minutes
-on a few hostile megabytes, and a thread can't be stopped.
+The sync runs `read_feed` in a child process (feed_child.py): feedparser's fallback parser
+for broken XML spends minutes on a few hostile megabytes, and a thread can't be stopped.
 """
 from __future__ import annotations
 
-import asyncio
 import calendar
-import json
-import sys
 import time
 import xml.etree.ElementTree as ElementTree
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from io import BytesIO
 from urllib.parse import urljoin
 
@@ -36,8 +32,6 @@ from bot.weblinks import web_url
 
 MAX_FEED_BYTES = 20 * 1024 * 1024   # a daily show's 3000 episodes with long notes stay under it
 MAX_EPISODES = 5000
-PARSE_SECONDS = 120                  # a well-formed 20 MB feed of 5000 episodes: ~16 s on 2 cores
-PARSE_MEMORY = 2 * 1024 ** 3
 PODCAST_NAMESPACE = "podcastindex.org/namespace/"
 # Transcript types the bot reads, best first (JSON and WebVTT carry speakers; SubRip doesn't).
 TRANSCRIPT_TYPES = {"application/json": ".json", "text/vtt": ".vtt", "application/x-subrip": ".srt",
@@ -99,43 +93,6 @@ def read_feed(data: bytes, base_url: str) -> tuple[list[FeedEpisode], list[Skipp
     if len(parsed.entries) > MAX_EPISODES:
         skipped.append(SkippedEntry(f"entries after {MAX_EPISODES}", "the feed has too many entries"))
     return episodes, skipped
-
-
-async def read_feed_apart(data: bytes, base_url: str,
-                          seconds: float = PARSE_SECONDS) -> tuple[list[FeedEpisode], list[SkippedEntry]]:
-    """`read_feed` in a child process bounded in time and memory; FeedError as it would raise."""
-    child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", __name__, base_url, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
-        out, err = await asyncio.wait_for(child.communicate(data), seconds)
-    except asyncio.TimeoutError:
-        child.kill()
-        await child.wait()
-        raise FeedError(f"reading the feed took longer than {seconds:g} s; refused") from None
-    try:
-        answer = json.loads(out)
-    except ValueError:
-        last = (err.decode(errors="replace").strip().splitlines() or ["no answer"])[-1]
-        raise FeedError(f"reading the feed failed ({last[:120]})") from None
-    if answer.get("error"):
-        raise FeedError(answer["error"])
-    episodes = [FeedEpisode(**{**e, "transcript": tuple(e["transcript"]) if e["transcript"] else None,
-                               "guests": tuple(e["guests"])}) for e in answer["episodes"]]
-    return episodes, [SkippedEntry(**s) for s in answer["skipped"]]
-
-
-def _main() -> None:
-    """The child: the feed's bytes on standard input, its episodes as JSON on standard output."""
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (PARSE_MEMORY, PARSE_MEMORY))
-    try:
-        episodes, skipped = read_feed(sys.stdin.buffer.read(), sys.argv[1])
-        answer = {"episodes": [asdict(e) for e in episodes], "skipped": [asdict(s) for s in skipped]}
-    except FeedError as exc:
-        answer = {"error": str(exc)}
-    sys.stdout.write(json.dumps(answer))
 
 
 def _episode(entry, base_url: str, tags: dict[str, _PodcastTags]) -> FeedEpisode:
@@ -296,7 +253,3 @@ def _shown(value) -> str:
     """Untrusted text for a log line: short, one line, no control characters."""
     shown = str(value or "")[:100]
     return "".join(c if c.isprintable() else "?" for c in shown)
-
-
-if __name__ == "__main__":
-    _main()

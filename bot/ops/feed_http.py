@@ -6,8 +6,8 @@ at the bot's own Redis on 127.0.0.1, redirect there, or never end. So each reque
   redirects, each checked like the first;
 - connects only to public addresses, checked on the address actually connected to (the
   resolver below filters what DNS answers, so a name can't resolve to 127.0.0.1 after
-  the check). The one exception is the feed's own origin (scheme, host and port): the
-  operator chose it, and a feed on a private host may serve its files from there;
+  the check). The one exception is the feed's own host and port: the operator chose
+  it, and a feed on a private host may serve its files from there;
 - reads at most `limit` bytes, asks for no compression (nothing to inflate into a bomb),
   and takes at most REQUEST_SECONDS in all (CONNECT_SECONDS to connect, READ_SECONDS
   between two reads);
@@ -74,7 +74,7 @@ def origin(url: str) -> tuple[str, str, int]:
 
 
 class AddressPolicy:
-    """Public addresses anywhere; private and local ones only at the feed's own origin."""
+    """Public addresses anywhere; private and local ones only at the feed's own host and port."""
 
     def __init__(self, feed_url: str) -> None:
         self.trusted = origin(feed_url)[1:]

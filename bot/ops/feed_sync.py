@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ops.archives import FEED, SyncedArchive, archive_root, read_archives, record_archive, valid_name
-from bot.ops.feed_entries import MAX_FEED_BYTES, FeedEpisode, FeedError, SkippedEntry, read_feed_apart
+from bot.ops.feed_child import read_feed_apart
+from bot.ops.feed_entries import MAX_FEED_BYTES, FeedEpisode, FeedError, SkippedEntry
 from bot.ops.feed_http import FeedClient, FetchError, origin
 from bot.ops.feed_store import (STATE_FILE, FeedState, StoredEpisode, StoredFile, new_stem, read_state,
                                 sidecar_text)

@@ -14,7 +14,8 @@ from bot.app.cli import main
 from bot.app.settings import Settings
 from bot.knowledge_handle import KnowledgeHandle
 from bot.ops.archives import FEED, archive_root, read_archives
-from bot.ops.feed_entries import FeedError, read_feed_apart
+from bot.ops.feed_child import read_feed_apart
+from bot.ops.feed_entries import FeedError
 from bot.ops.feed_http import FeedClient
 from bot.ops.feed_store import STATE_FILE
 from bot.ops.feed_sync import name_from_feed, sync_feed
