@@ -244,7 +244,7 @@ async def test_live_reload_and_announcements_pick_up_a_synced_episode(host, data
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack = Recorder()
     live = await start_live_knowledge(wiring.knowledge_sources(settings), settings.cache_dir, handle,
-                                      {"slack": slack}, settings.reload_seconds)
+                                      {"slack": slack}, settings.reload_seconds, wiring.open_database(settings))
     items.append(episode(host, 3, ("/3.srt", SOURDOUGH_SRT, "application/x-subrip")))
     publish(host, items)
     await asyncio.to_thread(sync, host, data_dir)
