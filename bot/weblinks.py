@@ -6,6 +6,8 @@ credentials; every character that could end or reshape a link in Slack's `<url|l
 or Discord's `[label](url)` / `<url>` (spaces, quotes, brackets, parentheses, pipes,
 angle brackets, backslashes) is percent-encoded, so the result is always one link to
 the place it names. A YouTube video id is 11 characters of [A-Za-z0-9_-], nothing else.
+An episode without a video links to its audio file with a W3C media fragment (`#t=83`),
+which browsers' players start from; a web page gets no time, so replies say it in words.
 """
 from __future__ import annotations
 
@@ -37,6 +39,33 @@ def youtube_link(video_id: str | None, sec: int | None = None) -> str | None:
     if sec is not None and int(sec) >= 0:
         params["t"] = f"{int(sec)}s"
     return f"{YOUTUBE_WATCH}?{urlencode(params)}"
+
+
+def media_link(url: str | None, sec: int | None = None) -> str | None:
+    """An audio or video file's URL that starts playing at `sec` (`#t=SECONDS`, replacing
+    any fragment it had); None when `url` is not a safe web link."""
+    safe = web_url(url)
+    if safe is None:
+        return None
+    base = safe.split("#", 1)[0]
+    return f"{base}#t={int(sec)}" if sec is not None and int(sec) >= 0 else base
+
+
+def play_verb(url: str | None) -> str | None:
+    """What following `url` does at the moment it names: "watch" for a YouTube link with a
+    time, "listen" for a media fragment; None when the link does not start at a time (a web
+    page, no link), so a reply says the time in words beside it ("at 23:41")."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if (parts.hostname or "") in YOUTUBE_HOSTS and "t" in parse_qs(parts.query):
+        return "watch"
+    if parts.fragment.startswith("t="):
+        return "listen"
+    return None
 
 
 def is_youtube_url(url: str) -> bool:

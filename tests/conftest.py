@@ -1,6 +1,6 @@
 """Test tiers, marked by what a test needs rather than by hand in every file:
 
-    platform  the real slack-bolt / discord.py code against fake servers on 127.0.0.1
+    platform  the real slack-bolt / discord.py / HTTP client code against fake servers on 127.0.0.1
     process   real subprocesses (the CLI, git, concurrent writers, Slack replicas)
     postgres  the PostgreSQL test server (tests/fakes/stores.py: skipped without one, unless
               BOT_REQUIRE_POSTGRES=1)
@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-PLATFORM = ("slack", "discord", "ops/test_discord_live.py", "ops/test_healthz.py")
+PLATFORM = ("slack", "discord", "ops/test_discord_live.py", "ops/test_healthz.py", "ops/test_feed_sync.py")
 PROCESS = ("cli", "adapters/test_console.py", "store/test_pin_processes.py", "ops/test_sync.py",
            "ops/test_sync_credentials.py", "ops/test_sync_report.py", "ops/test_reload.py",
-           "ops/test_announcements.py", "store/test_broken_store.py", "slack/test_slack_replicas.py")
+           "ops/test_announcements.py", "store/test_broken_store.py", "slack/test_slack_replicas.py",
+           "ops/test_feed_sync.py")
 
 
 def pytest_configure(config):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.weblinks import is_youtube_id, web_url, youtube_link, youtube_video_id
+from bot.weblinks import is_youtube_id, media_link, play_verb, web_url, youtube_link, youtube_video_id
 
 EVIL = "https://evil.example"
 
@@ -65,3 +65,27 @@ def test_web_links_come_out_as_one_link_with_markup_characters_encoded(value, ur
 ])
 def test_anything_that_is_not_a_plain_http_link_is_refused(value):
     assert web_url(value) is None
+
+
+@pytest.mark.parametrize("url, sec, link", [
+    ("https://cdn.example.com/ep1.mp3", 83, "https://cdn.example.com/ep1.mp3#t=83"),
+    ("https://cdn.example.com/ep1.mp3#t=10", 83, "https://cdn.example.com/ep1.mp3#t=83"),  # its own fragment replaced
+    ("https://cdn.example.com/ep1.mp3?x=1", None, "https://cdn.example.com/ep1.mp3?x=1"),
+    ("https://cdn.example.com/ep(1).mp3", 5, "https://cdn.example.com/ep%281%29.mp3#t=5"),
+    ("javascript:alert(1)//x.mp3", 5, None),
+    ("file:///etc/passwd", 5, None),
+    (None, 5, None),
+])
+def test_audio_links_start_playing_with_a_media_fragment(url, sec, link):
+    assert media_link(url, sec) == link
+
+
+@pytest.mark.parametrize("url, verb", [
+    ("https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=1519s", "watch"),
+    ("https://cdn.example.com/ep1.mp3#t=83", "listen"),
+    ("https://www.youtube.com/watch?v=aHdaIwOEI8Q", None),   # no time in it
+    ("https://example.com/episodes/1", None),                 # a web page: the time is said in words
+    (None, None),
+])
+def test_a_link_says_whether_it_starts_at_the_moment(url, verb):
+    assert play_verb(url) == verb

@@ -47,13 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--rebuild", action="store_true", help="ignore the cache")
     sub.add_parser("health", parents=[common],
                    help="exit 0 when the knowledge loads, the data folder is writable and the store works")
-    sync = sub.add_parser("sync", parents=[common], help="clone or fast-forward an archive repository into the knowledge")
+    sync = sub.add_parser("sync", parents=[common],
+                          help="clone or fast-forward an archive repository, or fetch a podcast feed, into the knowledge")
     sync.add_argument("--repo", metavar="URL", help="git repository (default: sync every archive synced before)")
+    sync.add_argument("--feed", metavar="URL", help="a podcast's RSS feed with podcast:transcript tags")
     sync.add_argument("--branch", help="branch to follow (default: the repository's default branch)")
     sync.add_argument("--path", action="append", default=[], metavar="SUBDIR",
                       help="only this folder of the repository (repeatable), e.g. _podcast")
     sync.add_argument("--name", help="archive name under data/archive/ (default: from the URL)")
-    sync.add_argument("--fresh", action="store_true", help="re-clone instead of fast-forwarding")
+    sync.add_argument("--fresh", action="store_true", help="re-clone (a feed: fetch every file again)")
     sync.add_argument("--accept-losses", action="store_true",
                       help="take a revision even if it skips files the current checkout loads")
     discord_job = sub.add_parser("discord", parents=[common], help="run the Discord bot (needs DISCORD_TOKEN)")

@@ -122,31 +122,51 @@ def store(args, settings: Settings) -> int:
 
 def sync(args, settings: Settings) -> int:
     from bot.app.wiring import open_index
+    from bot.ops.feed_sync import resync_feeds, sync_feed
     from bot.ops.sync import resync_all, sync_archive
 
-    if args.repo:
+    if args.repo and args.feed:
+        raise UserError("give --repo or --feed, not both")
+    if args.feed:
+        if args.branch or args.path:
+            raise UserError("--branch and --path are for --repo")
+        results = [sync_feed(settings.data_dir, args.feed, args.name, args.fresh, args.accept_losses)]
+    elif args.repo:
         results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh,
                                 accept_losses=args.accept_losses)]
     elif args.branch or args.path or args.name or args.fresh:
-        raise UserError("--branch, --path, --name and --fresh need --repo")
+        raise UserError("--branch, --path, --name and --fresh need --repo or --feed")
     else:
-        results = resync_all(settings.data_dir, accept_losses=args.accept_losses)
+        results = [*resync_all(settings.data_dir, accept_losses=args.accept_losses),
+                   *resync_feeds(settings.data_dir, accept_losses=args.accept_losses)]
         if not results:
-            raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...]")
+            raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...] or --feed URL")
     for result in results:
-        if isinstance(result, Exception):
-            print(f"failed: {result}")
-            continue
-        a, change = result.archive, result.change
-        print(f"{a.name}: {result.action} at {a.commit[:12]} ({a.branch}) from {a.repo}"
-              + (f": {change.summary()}" if change else ""))
-        for line in change.details() if change else ():
-            print(f"  {line}")
+        for line in _sync_lines(result):
+            print(line)
     if any(not isinstance(r, Exception) and r.changed for r in results):
         # Warm the cache for the folder list the running bots will use, so their reload is quick.
         loaded = open_index(settings)
         print(f"knowledge: {len(loaded.index.episodes)} episodes, {len(loaded.index.passages)} passages")
     return 1 if any(isinstance(r, Exception) for r in results) else 0
+
+
+def _sync_lines(result) -> list[str]:
+    """What `sync` prints for one archive: the outcome, then what changed and was skipped."""
+    from bot.ops.archives import FEED
+    from bot.ops.feed_sync import shown_url
+
+    if isinstance(result, Exception):
+        return [f"failed: {result}"]
+    a, change = result.archive, result.change
+    if a.kind == FEED:
+        head = f"{a.name}: {result.action} from {shown_url(a.repo)}, {len(result.downloaded)} file(s) downloaded"
+        notes = [f"  skipped {s.entry}: {s.reason}" for s in result.skipped]
+    else:
+        head = f"{a.name}: {result.action} at {a.commit[:12]} ({a.branch}) from {a.repo}"
+        notes = []
+    head += f": {change.summary()}" if change else ""
+    return [head, *(f"  {line}" for line in (change.details() if change else ())), *notes]
 
 
 def discord(args, settings: Settings) -> int:

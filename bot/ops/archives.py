@@ -1,8 +1,10 @@
 """The record of synced archives: which knowledge folders `python -m bot sync` added.
 
-`data_dir/archives.json` lists each archive (name, repository, branch, paths, commit).
-Every archive's checkout root, `data_dir/archive/<name>`, is a knowledge folder; when
-`--path` was given the checkout is sparse, so only those folders exist in it.
+`data_dir/archives.json` lists each archive (name, repository, branch, paths, commit,
+kind). Every archive's root, `data_dir/archive/<name>`, is a knowledge folder: a git
+checkout (kind "git"; sparse when `--path` was given, so only those folders exist in it),
+or the files of a podcast feed (kind "feed": `repo` is the feed's URL, `commit` a digest
+of the files it stored).
 
 Settings read the record once at start, and live reload reads it on every tick, so a
 running bot learns an archive synced by another process without a restart. The record
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 RECORD_FILE = "archives.json"
 ARCHIVE_DIR = "archive"
 SYNC_LOCK = ".sync.lock"
+GIT, FEED = "git", "feed"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -35,6 +38,7 @@ class SyncedArchive:
     paths: tuple[str, ...]
     commit: str
     synced_at: str                # ISO timestamp, UTC
+    kind: str = GIT               # GIT or FEED
 
 
 def archive_root(data_dir: Path, name: str) -> Path:
@@ -139,7 +143,7 @@ def _archive(item: dict) -> SyncedArchive:
     return SyncedArchive(
         name=str(item["name"]), repo=str(item["repo"]), branch=str(item.get("branch") or ""),
         paths=tuple(str(p) for p in item.get("paths") or ()), commit=str(item.get("commit") or ""),
-        synced_at=str(item.get("synced_at") or ""),
+        synced_at=str(item.get("synced_at") or ""), kind=FEED if item.get("kind") == FEED else GIT,
     )
 
 

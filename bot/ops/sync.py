@@ -20,21 +20,17 @@ Git runs as in gitcmd.py: no shell, no prompts, credentials never stored.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import logging
-import os
 import re
 import shutil
-import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from bot.ops.archives import (ARCHIVE_DIR, SYNC_LOCK, SyncedArchive, archive_root, old_checkouts,
-                       read_archives, record_archive, redact_url, valid_name)
+from bot.ops.archives import GIT, SyncedArchive, archive_root, read_archives, record_archive, redact_url, valid_name
+from bot.ops.folder_swap import incoming_folder, remove_leftovers, swap_in, sync_lock
 from bot.ops.git_command import Auth, SyncError, auth_for, clean_url, git as _git
-from bot.ops.sync_report import KnowledgeChange, compare_checkouts
+from bot.ops.sync_report import KnowledgeChange, check_revision
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +67,11 @@ def sync_archive(data_dir: Path, repo: str, branch: str | None = None, paths=(),
     name = name or name_from_url(repo)
     if not valid_name(name):
         raise SyncError(f"archive name {name!r} must be letters, digits, '.', '_' or '-' (use --name)")
+    if any(a.name == name and a.kind != GIT for a in read_archives(data_dir)):
+        raise SyncError(f"archive {name} is a podcast feed; give the repository another --name")
     auth, url = auth_for(repo), clean_url(repo)
-    with _sync_lock(data_dir):
-        _remove_leftovers(data_dir, name)
+    with sync_lock(data_dir):
+        remove_leftovers(data_dir, name)
         root = archive_root(data_dir, name)
         current = _checkout_state(root)
         previous = current[2] if current else None
@@ -94,9 +92,9 @@ def sync_archive(data_dir: Path, repo: str, branch: str | None = None, paths=(),
 
 
 def resync_all(data_dir: Path, accept_losses: bool = False) -> list[SyncOutcome | SyncError]:
-    """Sync every recorded archive again, from the origin its checkout remembers."""
+    """Sync every recorded git archive again, from the origin its checkout remembers."""
     results: list[SyncOutcome | SyncError] = []
-    for archive in read_archives(data_dir):
+    for archive in (a for a in read_archives(data_dir) if a.kind == GIT):
         state = _checkout_state(archive_root(data_dir, archive.name))
         repo = state[0] if state else archive.repo
         try:
@@ -143,8 +141,7 @@ def _clone_and_swap(root: Path, revision: _Revision, reference: Path | None = No
                     before: str | None = None) -> tuple[str, str, str, KnowledgeChange]:
     """Clone into a hidden sibling, check it, swap it in; the live checkout is only renamed."""
     url, branch, paths, auth = revision.url, revision.branch, revision.paths, revision.auth
-    root.parent.mkdir(parents=True, exist_ok=True)
-    incoming = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}-incoming-"))
+    incoming = incoming_folder(root)
     try:
         args = ["clone", "--quiet", "--no-checkout"]
         if branch:
@@ -165,52 +162,18 @@ def _clone_and_swap(root: Path, revision: _Revision, reference: Path | None = No
             _git(["sparse-checkout", "set", "--no-cone", *(f"/{p}" for p in paths)], incoming)
         _git(["checkout", "--quiet", branch], incoming, auth=auth)  # may fetch the blobs it needs
         commit = _git(["rev-parse", "HEAD"], incoming)
-        change = _check_loadable(incoming, root if root.is_dir() else None, revision.accept_losses, commit)
-        _swap(incoming, root)
+        change = check_revision(incoming, root if root.is_dir() else None, revision.accept_losses,
+                                f"revision {commit[:12]}")
+        swap_in(incoming, root)
         return "cloned", branch, commit, change
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
-
-
-def _swap(incoming: Path, root: Path) -> None:
-    """Two renames: readers see the old checkout, then (a moment later) the new one. In
-    between the checkout is missing; live reload waits that out (archives.swapping_archives)."""
-    if not root.exists():
-        os.rename(incoming, root)
-        return
-    old = root.parent / f".{root.name}-old-{time.time_ns()}-{os.getpid()}"  # see archives.old_checkouts
-    os.rename(root, old)
-    try:
-        os.rename(incoming, root)
-    except OSError:
-        os.rename(old, root)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _require_paths(checkout: Path, rev: str, paths, branch: str) -> None:
     for path in paths:
         if _git(["cat-file", "-e", f"{rev}:{path}"], checkout, check=False) is None:
             raise SyncError(f"--path {path} does not exist on branch {branch} of the repository")
-
-
-def _check_loadable(incoming: Path, live: Path | None, accept_losses: bool, commit: str) -> KnowledgeChange:
-    """The revision's change against the live checkout; SyncError when it must not be swapped in."""
-    from bot.retrieval.index import build_index
-
-    change, knowledge = compare_checkouts(live, incoming)
-    if not change.documents:
-        raise SyncError("the new checkout holds no usable knowledge (check --path)")
-    if change.lost and not accept_losses:
-        files = "; ".join(f"{s.path} ({s.reason})" for s in change.lost[:3])
-        more = f" and {len(change.lost) - 3} more" if len(change.lost) > 3 else ""
-        raise SyncError(f"revision {commit[:12]} skips {len(change.lost)} file(s) the live checkout loads: "
-                        f"{files}{more}; nothing changed (sync --accept-losses takes it anyway)")
-    try:
-        build_index(knowledge)  # what the bots will do with it next: it must not fail there
-    except Exception as exc:
-        raise SyncError(f"the new checkout's knowledge cannot be indexed ({type(exc).__name__}: {exc})") from None
-    return change
 
 
 def _checkout_state(root: Path) -> tuple[str, str, str] | None:
@@ -228,27 +191,3 @@ def _checkout_state(root: Path) -> tuple[str, str, str] | None:
 
 def _recorded_paths(data_dir: Path, name: str) -> tuple[str, ...] | None:
     return next((a.paths for a in read_archives(data_dir) if a.name == name), None)
-
-
-def _remove_leftovers(data_dir: Path, name: str) -> None:
-    """Temporary folders of a sync that was killed half-way; one killed between the two
-    renames of a swap left no checkout, so the previous one is put back first."""
-    root = archive_root(data_dir, name)
-    if not root.exists():
-        for old in old_checkouts(data_dir, name)[-1:]:
-            os.rename(old, root)
-            log.warning("restored checkout %s left by an interrupted sync", root)
-    for leftover in (data_dir / ARCHIVE_DIR).glob(f".{name}-*-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-@contextmanager
-def _sync_lock(data_dir: Path):
-    folder = data_dir / ARCHIVE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / SYNC_LOCK, "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SyncError("another sync is running on this data folder; try again later") from None
-        yield

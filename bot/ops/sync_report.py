@@ -6,7 +6,8 @@ new revision), and the files the new revision skips. A skipped file that the liv
 checkout loads is a *loss*: one broken front matter upstream would otherwise make an
 episode vanish without a word, so `sync` refuses such a revision unless told to accept
 it. A document whose file was deleted or renamed upstream is dropped and reported, but
-not refused: that is the archive's own decision, visible in its history.
+not refused: that is the archive's own decision, visible in its history. `check_revision`
+is that judgement, for the git and the feed sync alike.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.ops.git_command import SyncError
 from bot.retrieval.documents import LoadedDocument, SkippedFile
 from bot.retrieval.loader import Knowledge, collect_knowledge
 
@@ -63,6 +65,27 @@ def compare_checkouts(live: Path | None, incoming: Path) -> tuple[KnowledgeChang
         documents=len(new.documents),
     )
     return change, new
+
+
+def check_revision(incoming: Path, live: Path | None, accept_losses: bool, label: str) -> KnowledgeChange:
+    """The revision's change against the live folder; SyncError when it must not be swapped
+    in: it loads nothing, it skips files the live folder loads (unless `accept_losses`), or
+    its index can't be built. `label` names the revision in the error."""
+    from bot.retrieval.index import build_index
+
+    change, knowledge = compare_checkouts(live, incoming)
+    if not change.documents:
+        raise SyncError("the new checkout holds no usable knowledge (check --path)")
+    if change.lost and not accept_losses:
+        files = "; ".join(f"{s.path} ({s.reason})" for s in change.lost[:3])
+        more = f" and {len(change.lost) - 3} more" if len(change.lost) > 3 else ""
+        raise SyncError(f"{label} skips {len(change.lost)} file(s) the live checkout loads: "
+                        f"{files}{more}; nothing changed (sync --accept-losses takes it anyway)")
+    try:
+        build_index(knowledge)  # what the bots will do with it next: it must not fail there
+    except Exception as exc:
+        raise SyncError(f"the new checkout's knowledge cannot be indexed ({type(exc).__name__}: {exc})") from None
+    return change
 
 
 def _live_knowledge(live: Path) -> Knowledge:

@@ -73,7 +73,7 @@ def knowledge_fingerprint(folders: list[Path], digests: FileDigests | None = Non
     digests = digests or FileDigests()
     digest = hashlib.sha256(f"{MAGIC}/{FORMAT}".encode())
     package = Path(__file__).parent
-    for source in sorted(package.glob("*.py")):
+    for source in sorted(package.rglob("*.py")):  # formats/ too: a reader's change changes documents
         digest.update(digests.digest(source, os.path.realpath(package)))
     for folder in folders:
         digest.update(os.fsencode(folder.resolve()) + b"\0")

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.weblinks import web_url, youtube_link
+from bot.weblinks import media_link, web_url, youtube_link
 
 EPISODE = "episode"
 ARTICLE = "article"
-EXTENSIONS = (".md", ".markdown", ".txt")  # what counts as a knowledge file
+TRANSCRIPT_EXTENSIONS = (".vtt", ".srt", ".json")  # WebVTT, SubRip, Podcasting 2.0 JSON
+EXTENSIONS = (".md", ".markdown", ".txt", *TRANSCRIPT_EXTENSIONS)  # what can be a document
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class Document:
     episode: int | None = None
     guests: tuple[str, ...] = ()
     youtube_id: str | None = None
-    url: str | None = None
+    url: str | None = None          # an episode's web page, an article's source
+    audio_url: str | None = None    # an episode's audio (or video) file: plays from a second with `#t=`
     released: str | None = None  # ISO date, when the archive says when it came out
     description: str = ""
     topics: tuple[str, ...] = ()
@@ -83,9 +85,16 @@ class Document:
         return tuple(s for s in self.speakers if not is_guest(s)) if guests else ()
 
     def link_at(self, sec: int | None) -> str | None:
-        """A link that starts playing at `sec` (the source link for articles). Checked here
-        too, not only at load: a document may come from an index cache written before."""
-        return youtube_link(self.youtube_id, sec) or web_url(self.url)
+        """A link that starts playing at `sec`: the YouTube video, else the audio file with a
+        media fragment; without a second (a card), the web page first. The source link for
+        articles. Checked here too, not only at load: a document may come from an index
+        cache written before."""
+        video = youtube_link(self.youtube_id, sec)
+        if video:
+            return video
+        if sec is not None:
+            return media_link(self.audio_url, sec) or web_url(self.url)
+        return web_url(self.url) or media_link(self.audio_url)
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ def document_to_dict(doc: Document) -> dict:
         "doc_id": doc.doc_id, "kind": doc.kind, "title": doc.title, "path": doc.path,
         "short": doc.short, "season": doc.season, "episode": doc.episode,
         "guests": list(doc.guests), "youtube_id": doc.youtube_id, "url": doc.url,
-        "released": doc.released, "description": doc.description,
+        "audio_url": doc.audio_url, "released": doc.released, "description": doc.description,
         "topics": list(doc.topics),
         "chapters": [[c.title, c.sec] for c in doc.chapters],
         "speakers": list(doc.speakers), "duration": doc.duration,
@@ -127,7 +136,7 @@ def document_from_dict(data: dict) -> Document:
         doc_id=data["doc_id"], kind=data["kind"], title=data["title"], path=data["path"],
         short=data["short"], season=data["season"], episode=data["episode"],
         guests=tuple(data["guests"]), youtube_id=data["youtube_id"], url=data["url"],
-        released=data["released"], description=data["description"],
+        audio_url=data.get("audio_url"), released=data["released"], description=data["description"],
         topics=tuple(data["topics"]),
         chapters=tuple(Chapter(title, sec) for title, sec in data["chapters"]),
         speakers=tuple(data["speakers"]), duration=data["duration"],

@@ -36,7 +36,7 @@ def load_episode(doc_id: str, path: str, fields: Fields, people: dict[str, str])
         short=short,
         season=fields.get("season", whole_number, MAX_NUMBER),
         episode=fields.get("episode", whole_number, MAX_NUMBER),
-        guests=tuple(people.get(g) or _speaker_named_like(g, speakers) or g for g in fields.texts("guests")),
+        guests=guest_names(fields, people, speakers),
         youtube_id=video_id(fields),
         released=fields.get("dateadded", iso_date) or fields.get("date", iso_date),
         description=clean_inline(fields.get("description", text, MAX_TEXT_CHARS)
@@ -82,6 +82,13 @@ def _sections(fields: Fields) -> tuple[Section, ...]:
     if current:
         sections.append(Section(header, tuple(current)))
     return tuple(sections)
+
+
+def guest_names(fields: Fields, people: dict[str, str], speakers: tuple[str, ...]) -> tuple[str, ...]:
+    """The `guests` field as names: a `_people` entry's name, else (for an id such as
+    "saraelateif") the transcript's name for the guest, else as written ("Priya Raman")."""
+    return tuple(people.get(g) or (" " not in g and _speaker_named_like(g, speakers)) or g
+                 for g in fields.texts("guests"))
 
 
 def _speaker_named_like(guest_id: str, speakers: tuple[str, ...]) -> str | None:

@@ -15,6 +15,12 @@ rights shapes, so nothing in it is trusted to point where it says:
   a regular file inside the folder, and read to at most MAX_FILE_BYTES + 1 bytes
   (`/proc` files report size 0, so the size on disk alone proves nothing).
 
+Documents are Markdown and text files and transcripts (`.vtt`, `.srt`, Podcasting 2.0
+`.json`). Beside a transcript `STEM.vtt`, the files `STEM.yaml`/`STEM.yml`/`STEM.md`
+(its metadata) and `STEM.chapters.json` (its chapters) are *parts* of that episode, not
+documents; without a transcript of that stem in the same folder they are not knowledge
+(a `.md` is then a document as always).
+
 Entries refused while walking are returned with their reason (the loader warns about
 them); nothing here logs, because the fingerprint walks the folders every few seconds.
 """
@@ -27,12 +33,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import UserError
-from bot.retrieval.documents import EXTENSIONS, SkippedFile
+from bot.retrieval.documents import EXTENSIONS, TRANSCRIPT_EXTENSIONS, SkippedFile
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 35x the largest file of the real archive; bounds parse time and memory
 PEOPLE_FOLDER = "_people"
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 _CHUNK = 1 << 20
+CHAPTERS_SUFFIX = ".chapters.json"
+_METADATA_EXTENSIONS = (".yaml", ".yml", ".md", ".markdown")  # a transcript's sidecar
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # subtitle tools on Windows write UTF-16
 
 
 class UnreadableFile(Exception):
@@ -45,9 +54,19 @@ class KnowledgeFile:
     relative: str    # inside the folder, with '/' separators
     person: bool     # inside a `_people/` folder: a guest's name, not a document
     root: str        # the folder, resolved once: no file may resolve outside it
+    part: bool = False  # a transcript's metadata or chapters, read with it (see episode_key)
 
     def read_bytes(self) -> bytes:
         return read_inside(self.path, self.root)
+
+    def read_text(self) -> str:
+        """The file as text; UnreadableFile (empty, binary, not UTF-8/16) or OSError."""
+        return decode_text(self.read_bytes())
+
+    @property
+    def episode_key(self) -> str:
+        """What ties a transcript and its parts together: folder and stem (`_podcast/ep`)."""
+        return str(self.path.parent / episode_stem(self.path.name))
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,35 @@ class FolderScan:
 
 def is_knowledge_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in EXTENSIONS
+
+
+def is_transcript_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in TRANSCRIPT_EXTENSIONS and not _is_chapters(name)
+
+
+def episode_stem(name: str) -> str:
+    """`ep` for `ep.vtt`, `ep.yaml` and `ep.chapters.json`."""
+    return name[: -len(CHAPTERS_SUFFIX)] if _is_chapters(name) else os.path.splitext(name)[0]
+
+
+def _is_chapters(name: str) -> bool:
+    return name.lower().endswith(CHAPTERS_SUFFIX)
+
+
+def _role(name: str, transcripts: set[str]) -> str | None:
+    """"document", "part" (of the transcript with the same stem) or None: not knowledge."""
+    extension = os.path.splitext(name)[1].lower()
+    if _is_chapters(name) or extension in _METADATA_EXTENSIONS:
+        if episode_stem(name) in transcripts:
+            return "part"
+        if _is_chapters(name) or extension in (".yaml", ".yml"):
+            return None
+    return "document" if extension in EXTENSIONS else None
+
+
+def _transcript_stems(entries: list[os.DirEntry]) -> set[str]:
+    return {episode_stem(e.name) for e in entries if is_transcript_name(e.name)
+            and not e.name.startswith(".") and e.is_file(follow_symlinks=False)}
 
 
 def scan_folder(folder: Path) -> FolderScan:
@@ -76,16 +124,19 @@ def scan_folder(folder: Path) -> FolderScan:
         except OSError as exc:  # unreadable, or vanished mid-walk: the rest still counts
             refused.append(SkippedFile(_printable(directory), f"unreadable folder: {exc.strerror or exc}"))
             continue
+        transcripts = _transcript_stems(entries)
         for entry in entries:
             path, relative = directory / entry.name, (*parts, entry.name)
-            why = _refusal(entry)
+            role = _role(entry.name, transcripts)
+            why = _refusal(entry, role is not None)
             if why is not None:
                 if why:  # "" means: simply not knowledge (hidden folders, other files)
                     refused.append(SkippedFile(_printable(path), why))
             elif entry.is_dir(follow_symlinks=False):
                 folders.append((path, relative))
             else:
-                files.append(KnowledgeFile(path, "/".join(relative), PEOPLE_FOLDER in parts, root))
+                files.append(KnowledgeFile(path, "/".join(relative), PEOPLE_FOLDER in parts, root,
+                                           part=role == "part"))
     files.sort(key=lambda f: f.path.parts)  # the order `sorted(folder.rglob("*"))` gave
     refused.sort(key=lambda s: s.path)
     return FolderScan(folder, tuple(files), tuple(refused))
@@ -124,6 +175,23 @@ def read_inside(path: Path, root: str, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
 
 
+def decode_text(data: bytes) -> str:
+    """Knowledge text: UTF-8 (a BOM dropped) or UTF-16 with its BOM; UnreadableFile otherwise."""
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile("not UTF-16 text despite its byte order mark") from None
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("binary file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile("not UTF-8 text") from None
+
+
 def _read_at_most(fd: int, limit: int, size_hint: int) -> bytes:
     chunks: list[bytes] = []
     total = 0
@@ -143,11 +211,10 @@ def _entries(directory: Path) -> list[os.DirEntry]:
         return list(entries)
 
 
-def _refusal(entry: os.DirEntry) -> str | None:
+def _refusal(entry: os.DirEntry, knowledge_name: bool) -> str | None:
     """None for a folder to walk or a knowledge file; "" for an entry that is simply not
     knowledge; otherwise why this entry is refused."""
     name = entry.name
-    knowledge_name = is_knowledge_name(name)
     if name.startswith("."):
         return "hidden file" if knowledge_name and not entry.is_dir(follow_symlinks=False) else ""
     if entry.is_symlink():
@@ -156,7 +223,7 @@ def _refusal(entry: os.DirEntry) -> str | None:
     if entry.is_dir(follow_symlinks=False):
         if problem:
             return f"folder {problem}"
-        return "folder named like a knowledge file" if knowledge_name else None
+        return "folder named like a knowledge file" if is_knowledge_name(name) else None
     if not entry.is_file(follow_symlinks=False):
         try:
             return f"not a regular file ({_kind(entry.stat(follow_symlinks=False).st_mode)})"

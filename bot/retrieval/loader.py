@@ -3,7 +3,8 @@
 What can be loaded is; what can't is skipped with one warning naming the file and the
 reason, whatever went wrong inside it: one file never stops the rest from loading. Only a
 knowledge set with nothing loadable at all is an error. Which files are knowledge, and
-how they are read, is knowledge_files.py's rule.
+how they are read, is knowledge_files.py's rule; a transcript is loaded with its parts
+(metadata, chapters) by formats/episode.py.
 """
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from bot.errors import UserError
 from bot.retrieval.articles import load_article
 from bot.retrieval.documents import LoadedDocument, SkippedFile
 from bot.retrieval.episode_files import is_episode, load_episode
+from bot.retrieval.formats.cues import TranscriptError
+from bot.retrieval.formats.episode import load_transcript_episode
 from bot.retrieval.frontmatter import FrontMatterError, is_template, parse_front_matter, split_front_matter
-from bot.retrieval.knowledge_files import (KnowledgeFile, UnreadableFile, document_id, scan_folder,
-                                           scan_folders)
+from bot.retrieval.knowledge_files import (KnowledgeFile, UnreadableFile, document_id, is_transcript_name,
+                                           scan_folder, scan_folders)
 from bot.retrieval.people import load_people
 from bot.retrieval.values import BadValue, Fields, text
 
@@ -54,14 +57,15 @@ def collect_knowledge(folders: list[Path]) -> Knowledge:
     documents: list[LoadedDocument] = []
     skipped = [_skip(refused.path, refused.reason) for scan in scans for refused in scan.refused]
     seen: dict[str, Path] = {}
+    parts = _episode_parts(scans)
     for file in _document_files(scans):
         doc_id = document_id(file.path)
         try:
             if doc_id in seen:
                 raise _Skip(f"same document id as {seen[doc_id]}")
-            documents.append(load_file(file, doc_id, names))
+            documents.append(load_file(file, doc_id, names, parts.get(file.episode_key, ())))
             seen[doc_id] = file.path
-        except _Skip as skip:
+        except (_Skip, TranscriptError) as skip:
             skipped.append(_skip(str(file.path), str(skip)))
         except Exception as exc:  # a case nobody foresaw costs this one file, not the archive
             log.debug("loading %s failed", file.path, exc_info=True)
@@ -79,10 +83,28 @@ def _skip(path: str, reason: str) -> SkippedFile:
 
 
 def _document_files(scans) -> list[KnowledgeFile]:
-    return [f for scan in scans for f in scan.files if not f.person]
+    return [f for scan in scans for f in scan.files if not f.person and not f.part]
 
 
-def load_file(file: KnowledgeFile, doc_id: str, people: dict[str, str]) -> LoadedDocument:
+def _episode_parts(scans) -> dict[str, list[KnowledgeFile]]:
+    parts: dict[str, list[KnowledgeFile]] = {}
+    for file in (f for scan in scans for f in scan.files if f.part):
+        parts.setdefault(file.episode_key, []).append(file)
+    return parts
+
+
+def load_file(file: KnowledgeFile, doc_id: str, people: dict[str, str], parts=()) -> LoadedDocument:
+    if is_transcript_name(file.path.name):
+        fields = Fields({})
+        loaded = load_transcript_episode(file, _read_text(file), doc_id, people, parts, fields)
+    else:
+        loaded, fields = _load_markdown(file, doc_id, people)
+    if fields.dropped():
+        log.warning("%s: dropped %s", file.path, "; ".join(fields.dropped()[:10]))
+    return loaded
+
+
+def _load_markdown(file: KnowledgeFile, doc_id: str, people: dict[str, str]) -> tuple[LoadedDocument, Fields]:
     source = _read_text(file)
     yaml_text, body = split_front_matter(source)
     front: dict = {}
@@ -100,9 +122,7 @@ def load_file(file: KnowledgeFile, doc_id: str, people: dict[str, str]) -> Loade
         loaded = load_article(doc_id, str(file.path), fields, body)
     if not loaded.sections and not (is_episode(front) and _has_title(front)):
         raise _Skip("no text to answer from")
-    if fields.dropped():
-        log.warning("%s: dropped %s", file.path, "; ".join(fields.dropped()[:10]))
-    return loaded
+    return loaded, fields
 
 
 def _has_title(front: dict) -> bool:
@@ -114,16 +134,8 @@ def _has_title(front: dict) -> bool:
 
 def _read_text(file: KnowledgeFile) -> str:
     try:
-        data = file.read_bytes()
+        return file.read_text()
     except UnreadableFile as exc:
         raise _Skip(str(exc)) from None
     except OSError as exc:
         raise _Skip(f"unreadable: {exc.strerror or exc}") from None
-    if not data.strip():
-        raise _Skip("empty file")
-    if b"\x00" in data[:8192]:
-        raise _Skip("binary file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _Skip("not UTF-8 text") from None

@@ -51,17 +51,32 @@ def whole_number(value, maximum: int) -> int | None:
     """A whole number from 0 to `maximum` (a float is cut to its whole part)."""
     if value is None or value == "":
         return None
-    number = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and not _non_finite(value):
-        number = int(value)
-    elif isinstance(value, str) and len(value) <= 20:
-        try:
-            number = int(value.strip())
-        except ValueError:
-            pass
+    number = _number(value, int)
     if number is None or not 0 <= number <= maximum:
         raise BadValue(f"not a whole number from 0 to {maximum}: {_show(value)}")
     return number
+
+
+def seconds(value) -> float | None:
+    """A time in seconds from 0 to MAX_SECONDS, fractions kept (`12.5`, `"12.5"`)."""
+    if value is None or value == "":
+        return None
+    number = _number(value, float)
+    if number is None or _non_finite(number) or not 0 <= number <= MAX_SECONDS:
+        raise BadValue(f"not a time from 0 to {MAX_SECONDS} seconds: {_show(value)}")
+    return number
+
+
+def _number(value, convert):
+    """`convert` of a finite number or a short numeric string; None for anything else."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not _non_finite(value):
+        return convert(value)
+    if isinstance(value, str) and len(value) <= 20:
+        try:
+            return convert(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def iso_date(value) -> str | None:
@@ -160,6 +175,11 @@ class Fields:
         if value is not None and not isinstance(value, kind):
             self.note(key, f"{_kind(value)}, not {'a list' if kind is list else 'a mapping'}")
         return value if isinstance(value, kind) else kind()
+
+    def reading(self, data) -> "Fields":
+        """Another part of the same document (a transcript's sidecar or chapters file),
+        whose dropped fields are noted with this one's."""
+        return Fields(data, self._where, self._notes)
 
     def item(self, value, where: str) -> "Fields":
         """One entry of a list field (a transcript line), noted under the list's name."""

@@ -98,3 +98,15 @@ def test_not_found_with_suggestions_lists_the_closest_episodes():
     out = render(Reply(kind=NOT_FOUND, text="I couldn't find that.\nClosest: ...", suggestions=(card,)))
     assert out.content == "I couldn't find that."
     assert out.embeds[0].description == "• [Open Source (s17e07)](https://y/)"
+
+
+def test_without_a_video_the_answer_links_the_audio_at_the_moment_or_says_the_time():
+    def description(url):
+        reply = Reply(kind=ANSWER, text="plain", answer=moment(start=1421, url=url), answer_id="ab12cd34")
+        return render(reply).embeds[0].to_dict()["description"]
+
+    audio = "https://cdn.example.com/ep.mp3#t=1421"
+    assert f"[▶ Listen from 23:41]({audio})" in description(audio)
+    assert description("https://example.com/episodes/7").endswith(
+        "At 23:41 · [▶ Open the episode](https://example.com/episodes/7)")
+    assert description(None).endswith("At 23:41")

@@ -174,13 +174,13 @@ def test_an_update_is_verified_beside_the_live_checkout_which_changes_only_by_re
     sync_archive(data_dir, str(origin.path), paths=PATHS)
     root = archive_root(data_dir, "website")
     before, checked = snapshot(root), []
-    real_check = bot.ops.sync._check_loadable
+    real_check = bot.ops.sync.check_revision
 
     def check(folder, *args):  # a reload at this moment must still see the old tree, whole
         checked.append((folder, snapshot(root)))
         return real_check(folder, *args)
 
-    monkeypatch.setattr(bot.ops.sync, "_check_loadable", check)
+    monkeypatch.setattr(bot.ops.sync, "check_revision", check)
     origin.add_episode("mlops-zoomcamp", 17, 8, ["Kubeflow pipelines for beginners."])
     head = origin.commit("second episode")
     assert sync_archive(data_dir, str(origin.path), paths=PATHS).action == "updated"
@@ -196,7 +196,7 @@ def test_a_sync_killed_between_the_renames_puts_the_previous_checkout_back(origi
     sync_archive(data_dir, str(origin.path), paths=PATHS)
     root = archive_root(data_dir, "website")
     before = snapshot(root)
-    root.rename(root.parent / ".website-old-123-45")  # as _swap leaves it when killed there
+    root.rename(root.parent / ".website-old-123-45")  # as swap_in leaves it when killed there
     assert sync_archive(data_dir, str(origin.path), paths=PATHS).action == "unchanged"
     assert snapshot(root) == before
     assert sorted(p.name for p in (data_dir / "archive").iterdir()) == [".sync.lock", "website"]

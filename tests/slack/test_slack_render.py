@@ -116,3 +116,15 @@ def test_a_labelled_link_holds_one_url_that_passed_weblinks(url, label, expected
 def test_a_bare_url_in_a_quote_is_linked_only_when_it_is_a_plain_web_link():
     assert autolink(escape("see https://ok.example/a_(b) and https://u:p@evil.example/x.")) == \
         "see <https://ok.example/a_%28b>) and https://u:p@evil.example/x."
+
+
+@pytest.mark.parametrize("url, footer", [
+    ("https://cdn.example.com/ep.mp3#t=1421", "<https://cdn.example.com/ep.mp3#t=1421|▶ listen from 23:41>"),
+    ("https://example.com/episodes/7", "at 23:41 · <https://example.com/episodes/7|open>"),
+    (None, "at 23:41"),
+])
+def test_without_a_video_the_answer_links_the_audio_at_the_moment_or_says_the_time(url, footer):
+    reply = Reply(kind=models.ANSWER, text="t", answer=Moment(text="Bees like clover.", doc_id="ep", title="Bees",
+                                                               start=1421, url=url), answer_id="a1")
+    body = render(reply, question="q", shareable=False).blocks[1]["text"]["text"]
+    assert body.endswith("\n" + footer)

@@ -15,7 +15,7 @@ import discord
 from bot import models
 from bot.models import EpisodeCard, Moment, PersonCard, Reply
 from bot.timefmt import player_time
-from bot.weblinks import web_url
+from bot.weblinks import play_verb, web_url
 
 from bot.adapters.discord.markdown import cut, escape, escape_keeping_code, escape_label, masked_link
 
@@ -82,9 +82,8 @@ def _answer_embed(reply: Reply) -> discord.Embed:
     lines = [_blockquote(fit(moment.text, QUOTE_LIMIT))]
     if moment.speaker:
         lines.append(f"— **{fit(moment.speaker, 200)}**")
-    watch = f"Watch from {player_time(moment.start)}" if moment.start is not None else "Open the source"
-    if link := masked_link(f"▶ {watch}", moment.url):
-        lines.append(link)
+    if play := _play_line(moment):
+        lines.append(play)
     embed.description = _join_within(lines, DESCRIPTION_LIMIT)
     if moment.chapter:
         embed.add_field(name="Chapter", value=fit(moment.chapter, FIELD_LIMIT), inline=True)
@@ -107,6 +106,17 @@ def _answer_embed(reply: Reply) -> discord.Embed:
     if footer:
         embed.set_footer(text=" · ".join(footer)[:FOOTER_LIMIT])
     return embed
+
+
+def _play_line(moment: Moment) -> str:
+    """"▶ Watch from 26:25" (or "Listen") linked when the link starts there; else the time
+    in words ("At 26:25") beside a link to the page or source, when there is one."""
+    at = player_time(moment.start) if moment.start is not None else ""
+    verb = play_verb(moment.url)
+    if at and verb:
+        return masked_link(f"▶ {verb.capitalize()} from {at}", moment.url) or ""
+    opened = masked_link("▶ Open the episode" if at else "▶ Open the source", moment.url)
+    return " · ".join(part for part in (f"At {at}" if at else "", opened) if part)
 
 
 def _episode_embed(card: EpisodeCard) -> discord.Embed:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot import models
 from bot.models import EpisodeCard, Moment, PersonCard, Reply
 from bot.timefmt import player_time
-from bot.weblinks import web_url
+from bot.weblinks import play_verb, web_url
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -173,17 +173,24 @@ def _moment_section(moment: Moment, block_id: str) -> dict:
         place.append(escape(moment.code))
     if moment.chapter:
         place.append(f"chapter: {escape(moment.chapter)}")
-    footer = " · ".join(place)
-    if moment.start is not None:
-        footer += "\n" + link(moment.url, f"▶ watch from {player_time(moment.start)}")
-    elif moment.url:
-        footer += "\n" + link(moment.url, "open")
+    footer = " · ".join(place) + _play_line(moment)
     speaker = f"*{escape(moment.speaker)}*\n" if moment.speaker else ""
     room = SECTION_LIMIT - len(speaker) - len(footer) - 8
     quote = trim(escape(" ".join(moment.text.split())), max(room, 200))
     linked = autolink(quote)
     quote = linked if len(linked) <= max(room, 200) else quote
     return _section(f"{speaker}>{quote}\n{footer}", block_id)
+
+
+def _play_line(moment: Moment) -> str:
+    """"▶ watch from 48:52" (or "listen") linked when the link starts there; else the time
+    in words ("at 48:52") beside a plain "open" link: a web page or no link at all."""
+    at = player_time(moment.start) if moment.start is not None else ""
+    verb = play_verb(moment.url)
+    if at and verb:
+        return "\n" + link(moment.url, f"▶ {verb} from {at}")
+    parts = ([f"at {at}"] if at else []) + ([link(moment.url, "open")] if moment.url else [])
+    return "\n" + " · ".join(parts) if parts else ""
 
 
 def _alternative_line(moment: Moment) -> str:
