@@ -12,6 +12,7 @@ The README's test command runs everything.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,14 @@ def _needs_postgres(item) -> bool:
     if callspec is not None and "engine" in callspec.params:
         return callspec.params["engine"] == "postgresql"
     return bool({"postgres_run", "postgres_url"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(autouse=True)
+def _restore_root_logging():
+    """`main()` points the root logger at the (captured) stderr of one test; undo it, or a
+    later test in any folder logs to a closed stream."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
