@@ -53,11 +53,12 @@ NAMED_EPISODE = frozenset("interview interviews talk session chat".split())
 SHAPE_WORDS = (ARCHIVE_NOUNS | GUEST_NOUNS | PEOPLE_WORDS | RECENCY | RELEASE | ASKING_BEFORE | TOPIC_AFTER | PERSON_FORM
                | EPISODE_FORM | HOSTING | CHAT_SLANG | {"archive", "how", "many", "number", "total", "count", "so", "far", "far", "ever", "yet",
                                  "all", "altogether", "week", "month", "today", "anything", "something",
-                                 "roughly", "approximately", "approx", "around", "exactly"})
+                                 "roughly", "approximately", "approx", "around", "exactly",
+                                 "done", "made", "recorded", "produced"})
 _CODE = re.compile(r"\bs(?:eason)?\s*0*(\d{1,3})\s*,?\s*e(?:p(?:isode)?)?\s*0*(\d{1,3})\b", re.I)
 _CODE_EPISODE_FIRST = re.compile(r"\bep(?:isode)?\s*0*(\d{1,3})\s*(?:of|from|in)\s*(?:the\s+)?season\s*0*(\d{1,3})\b", re.I)
 _QUOTED = re.compile(r"'[^']{3,}'|\"[^\"]{3,}\"|“[^”]{3,}”|‘[^’]{3,}’")  # words quoted, not asked
-_SENTENCES = re.compile(r"(?<=[?!.])\s+|\s+-\s+")
+_SENTENCES = re.compile(r"(?<=[?!.])\s+|\s+-\s+|,\s+(?=(?:feels|seems|wondering|lol|haha|btw|i think|i feel)\b)")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def route(question: str, catalog: Catalog) -> Route:
 def _expand_shorthand(question: str) -> str:
     """ "w/" and "w" for "with", "the pod" for "the podcast" (only after "the": a k8s pod stays a pod)."""
     question = re.sub(r"\bw/", "with ", question, flags=re.I)
-    return re.sub(r"\b(the )?(w|abt|pod|pods|eps)\b",
+    return re.sub(r"\b(the |your |datatalks |dtc )?(w|abt|pod|pods|eps)\b",
                   lambda m: m.group(0) if m.group(2).lower() in ("pod", "pods") and not m.group(1)
                   else (m.group(1) or "") + SHORTHAND[m.group(2).lower()], question, flags=re.I)
 
@@ -118,7 +119,7 @@ def _route(question: str, catalog: Catalog) -> Route:
     named = tuple(dict.fromkeys(p for m in mentions for p in m.people))
     topical = [w for w in _topical(question, mentions) if w not in catalog.show_words]  # not "dtc"
     distinctive = [w for w in dict.fromkeys(topical) if not catalog.is_said_widely(w)]
-    archive = ARCHIVE_NOUNS | catalog.show_words  # "the podcast", "DTC"
+    archive = ARCHIVE_NOUNS | catalog.show_words | {"archive"}  # "the podcast", "DTC", "the archive"
     if _asks_who_hosts(words, archive) and not distinctive:
         host = catalog.main_host()
         if host is not None:
@@ -222,8 +223,11 @@ def _asks_for_episodes(words: list[str], topical: set[str], archive: frozenset[s
 
 
 def _cited(words: list[str], i: int) -> bool:
-    """The archive noun at `i` names where something was said: "in the podcast", "in some episode"."""
-    return words[i - 1:i] == ["in"] or (words[i - 2:i - 1] == ["in"] and words[i - 1] in CITING)
+    """The archive noun at `i` names where something was said: "in the podcast", "in some
+    episode", "heard on one of the DTC podcasts that..."."""
+    before = words[max(0, i - 6):i]
+    return words[i - 1:i] == ["in"] or (words[i - 2:i - 1] == ["in"] and words[i - 1] in CITING) \
+        or bool(set(before) & {"heard", "said", "mentioned", "told", "says"})
 
 
 def _asks_who_hosts(words: list[str], archive: frozenset[str]) -> bool:

@@ -81,3 +81,13 @@ def test_an_episode_asked_by_episode_then_season(catalog):
 ])
 def test_chat_shorthand_and_quoted_titles(catalog, question, kind):
     assert route(question, catalog).kind == kind
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("anything new on the datatalks pod this month? haven't checked in a while", LATEST),
+    ("anything on feature stores in the archive?", EPISODES_ABOUT),
+    ("heard on one of the DTC podcasts that a feature store needs two models. is that so?", QUOTE),
+    ("how many podcasts has datatalks club done so far lol, feels like hundreds", COUNT),
+])
+def test_last_round_of_phrasings(catalog, question, kind):
+    assert route(question, catalog).kind == kind
