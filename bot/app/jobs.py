@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 
 from bot.app.settings import Settings
 from bot.errors import UserError
@@ -58,7 +59,7 @@ def evaluate(args, settings: Settings) -> int:
 
     require_between(args.k, "-k", 1, 100)
     questions = read_questions(args.file)
-    searcher, loaded = open_searcher(settings)
+    searcher, loaded = open_searcher(settings, max_missing=None, progress=_embedding_progress())
     report = score(lambda question, k, previous: answer(searcher, question, k, previous), questions, args.k)
     report.index_seconds = loaded.seconds
     print(json.dumps(report.figures()) if args.json else render_report(report, from_cache=loaded.from_cache))
@@ -66,7 +67,8 @@ def evaluate(args, settings: Settings) -> int:
 
 
 def index(args, settings: Settings) -> int:
-    from bot.app.wiring import open_index
+    """The index (and the semantic layer's vectors, when it is installed), built or refreshed."""
+    from bot.app.wiring import load_embedder, open_index, searcher_for
 
     loaded = open_index(settings, rebuild=args.rebuild)
     built = loaded.index
@@ -75,7 +77,21 @@ def index(args, settings: Settings) -> int:
           f"{len(built.episodes)} episodes, {len(built.passages)} passages")
     for skipped in built.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
+    embedder = load_embedder(settings)
+    if embedder is not None:
+        searcher = searcher_for(settings, built, embedder, max_missing=None, progress=_embedding_progress())
+        print(f"semantic layer: {searcher.semantic.chunks} chunks embedded ({embedder.model_id})")
     return 0
+
+
+def _embedding_progress():
+    """Progress of embedding on a terminal ("embedding 512/12220 chunks"); nothing in a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\rembedding {done}/{total} chunks", end="\n" if done == total else "", file=sys.stderr, flush=True)
+    return show
 
 
 def health(args, settings: Settings) -> int:

@@ -12,7 +12,8 @@ from functools import partial
 from typing import Iterator
 
 from bot.app.settings import Settings
-from bot.app.wiring import build_core, knowledge_sources, open_database, slack_state
+from bot.app.wiring import (build_core, knowledge_sources, load_embedder, open_database, open_knowledge,
+                            searcher_for, slack_state)
 from bot.errors import UserError
 from bot.store.database import Database
 
@@ -20,19 +21,21 @@ from bot.store.database import Database
 def run_slack(settings: Settings, http: bool = False, port: int = 3000, host: str = "0.0.0.0") -> int:
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET" if http else "SLACK_APP_TOKEN")
     with _store(settings) as db:
-        asyncio.run(serve_slack(settings, build_core(settings, db=db), http=http, host=host, port=port, db=db))
+        knowledge, make_searcher = service_knowledge(settings)
+        asyncio.run(serve_slack(settings, build_core(settings, knowledge, db=db), http=http, host=host, port=port,
+                                db=db, make_searcher=make_searcher))
     return 0
 
 
 async def serve_slack(settings: Settings, core, *, http: bool, host: str, port: int,
-                      db: Database | None = None) -> None:
+                      db: Database | None = None, make_searcher=None) -> None:
     """The Slack service until cancelled: the adapter, live reload and announcements, on
     `db` (default: a handle of its own on the configured store)."""
     from bot.adapters.slack.service import serve
 
     with _store(settings, db) as db:
         await serve(slack_config(settings), core, slack_state(settings, db), http=http, host=host, port=port,
-                    start_companions=partial(_start_live_knowledge, settings, core, db),
+                    start_companions=partial(_start_live_knowledge, settings, core, db, make_searcher),
                     health=partial(_service_problem, settings, db))
 
 
@@ -49,18 +52,19 @@ def run_discord(settings: Settings, sync: bool = False, guild_id: int | None = N
         print(f"registered {len(names)} commands for {where}: {', '.join(names)}")
         return 0
     with _store(settings) as db:
-        client = build_client(build_core(settings, db=db), settings.discord_moderator_roles)
-        asyncio.run(serve_discord(settings, client, db=db))
+        knowledge, make_searcher = service_knowledge(settings)
+        client = build_client(build_core(settings, knowledge, db=db), settings.discord_moderator_roles)
+        asyncio.run(serve_discord(settings, client, db=db, make_searcher=make_searcher))
     return 0
 
 
-async def serve_discord(settings: Settings, client, db: Database | None = None) -> None:
+async def serve_discord(settings: Settings, client, db: Database | None = None, make_searcher=None) -> None:
     """The Discord service until the client closes: the bot, live reload and announcements."""
     from bot.adapters.discord.service import serve
 
     with _store(settings, db) as db:
         await serve(client, settings.discord_token, settings.discord_announce_channel,
-                    partial(_start_live_knowledge, settings, client.core, db))
+                    partial(_start_live_knowledge, settings, client.core, db, make_searcher))
 
 
 def slack_config(settings: Settings):
@@ -87,11 +91,22 @@ def _store(settings: Settings, db: Database | None = None) -> Iterator[Database]
         db.close()
 
 
-async def _start_live_knowledge(settings: Settings, core, db: Database, posters: dict):
+def service_knowledge(settings: Settings):
+    """The knowledge a service starts with, at once (by words alone until its semantic
+    layer's vectors are ready), and how it makes searchers later: after a reload, and when
+    those vectors are ready (embedded in the background)."""
+    embedder = load_embedder(settings)
+    handle = open_knowledge(settings, max_missing=0, embedder=embedder)
+    if embedder is None:
+        return handle, None
+    return handle, partial(searcher_for, settings, embedder=embedder, max_missing=None)
+
+
+async def _start_live_knowledge(settings: Settings, core, db: Database, make_searcher, posters: dict):
     from bot.ops.live_knowledge import start_live_knowledge
 
     return await start_live_knowledge(knowledge_sources(settings), settings.cache_dir, core.knowledge,
-                                      posters, settings.reload_seconds, db)
+                                      posters, settings.reload_seconds, db, make_searcher=make_searcher)
 
 
 def _service_problem(settings: Settings, db: Database) -> str | None:

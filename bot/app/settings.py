@@ -33,6 +33,8 @@ class Settings:
     discord_token: str = field(default="", repr=False)
     discord_moderator_roles: tuple[str, ...] = ()
     reload_seconds: int = 30
+    semantic: bool = True         # the semantic layer, when its model is installed
+    embedding_model: str = ""     # an ONNX file instead of the packaged all-MiniLM-L6-v2
     slack_announce_channel: str = ""
     discord_announce_channel: str = ""
 
@@ -43,6 +45,8 @@ class Settings:
         return cls(
             knowledge=tuple(Path(f) for f in folders) or (DEFAULT_KNOWLEDGE,),
             reload_seconds=_int(env, "BOT_RELOAD_SECONDS", 30),
+            semantic=_on_off(env, "BOT_SEMANTIC"),
+            embedding_model=env.get("BOT_EMBEDDING_MODEL", "").strip(),
             slack_announce_channel=env.get("SLACK_ANNOUNCE_CHANNEL", "").strip(),
             discord_announce_channel=env.get("DISCORD_ANNOUNCE_CHANNEL", "").strip(),
             data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
@@ -104,6 +108,17 @@ def _database_url(url: str) -> str:
     if url and not url.startswith(POSTGRES_SCHEMES):
         raise UserError("BOT_DATABASE_URL must be a postgresql:// URL (or empty: SQLite in the data folder)")
     return url
+
+
+def _on_off(env: dict, name: str, default: bool = True) -> bool:
+    value = (env.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in ("on", "1", "true", "yes"):
+        return True
+    if value in ("off", "0", "false", "no"):
+        return False
+    raise UserError(f"{name} must be on or off")
 
 
 def _int(env: dict, name: str, default: int) -> int:

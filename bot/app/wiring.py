@@ -37,17 +37,45 @@ def open_index(settings: Settings, rebuild: bool = False):
     return open_cached(list(knowledge_sources(settings).folders()), settings.cache_dir, rebuild=rebuild)
 
 
-def open_searcher(settings: Settings):
+# Chunks a question-time job may embed before answering: a new episode's worth (seconds).
+# Beyond that it answers by words and says how to embed the archive (`python -m bot index`).
+NEW_EPISODE_CHUNKS = 200
+
+
+def load_embedder(settings: Settings):
+    """The semantic layer's model, or None (off, or not installed: words alone)."""
+    if not settings.semantic:
+        return None
+    from bot.retrieval.semantic.embedder import load_embedder as load
+
+    return load(settings.embedding_model or None)
+
+
+def searcher_for(settings: Settings, index, embedder, max_missing: int | None = NEW_EPISODE_CHUNKS,
+                 progress=None):
+    """A searcher over `index`, with the semantic layer when there is an embedder and at
+    most `max_missing` chunks still to embed (None: embed them all now)."""
     from bot.retrieval.search import Searcher
 
+    layer = None
+    if embedder is not None:
+        from bot.retrieval.semantic.building import build_layer
+
+        layer = build_layer(index, embedder, settings.cache_dir / "vectors" / embedder.model_id, max_missing, progress)
+    return Searcher(index, semantic=layer)
+
+
+def open_searcher(settings: Settings, max_missing: int | None = NEW_EPISODE_CHUNKS, progress=None,
+                  embedder=None):
     loaded = open_index(settings)
     log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",
              loaded.seconds, len(loaded.index.documents))
-    return Searcher(loaded.index), loaded
+    embedder = embedder if embedder is not None else load_embedder(settings)
+    return searcher_for(settings, loaded.index, embedder, max_missing, progress), loaded
 
 
-def open_knowledge(settings: Settings) -> KnowledgeHandle:
-    return KnowledgeHandle(open_searcher(settings)[0])
+def open_knowledge(settings: Settings, max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None) -> KnowledgeHandle:
+    return KnowledgeHandle(open_searcher(settings, max_missing, embedder=embedder)[0])
 
 
 def open_database(settings: Settings) -> Database:

@@ -17,7 +17,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from bot.ops.announcements import Announcer, Poster, open_announcer
 from bot.ops.archives import KnowledgeSources
@@ -33,19 +33,24 @@ class LiveKnowledge:
     announcer: Announcer | None
     task: asyncio.Task | None
 
+    upgrade: asyncio.Task | None = None  # the semantic layer, swapped in when its vectors are ready
+
     async def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+        for task in (self.task, self.upgrade):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
 
 async def start_live_knowledge(sources: KnowledgeSources, cache_dir: Path, handle,
                                posters: Mapping[str, Poster], reload_seconds: float,
-                               db: Database) -> LiveKnowledge:
+                               db: Database, make_searcher: Callable | None = None) -> LiveKnowledge:
+    """`make_searcher(index)`, when given, makes the searchers of reloads, and the one
+    swapped in when a searcher that started by words alone can have its semantic layer."""
     announcer = open_announcer(db, posters, sources.roots) if posters else None
     watcher = watcher_for(sources, cache_dir, handle, reload_seconds,
-                          on_swap=[announcer.on_swap] if announcer else [])
+                          on_swap=[announcer.on_swap] if announcer else [], make_searcher=make_searcher)
     await asyncio.to_thread(watcher.prime)
     if announcer is not None:
         # A first run records the newest episode; after downtime, a sync made meanwhile is announced.
@@ -56,4 +61,21 @@ async def start_live_knowledge(sources: KnowledgeSources, cache_dir: Path, handl
         log.info("live reload: checking knowledge every %s s", reload_seconds)
     else:
         log.info("live reload is off (BOT_RELOAD_SECONDS=0)")
-    return LiveKnowledge(watcher, announcer, task)
+    upgrade = None
+    if make_searcher is not None and getattr(handle.searcher, "semantic", None) is None:
+        upgrade = asyncio.create_task(_semantic_upgrade(handle, make_searcher), name="semantic-layer")
+    return LiveKnowledge(watcher, announcer, task, upgrade)
+
+
+async def _semantic_upgrade(handle, make_searcher) -> None:
+    """Embed what the semantic layer lacks, off the event loop, and swap it in (unless a
+    reload brought another index meanwhile: that one was made with its layer)."""
+    generation = handle.generation
+    try:
+        searcher = await asyncio.to_thread(make_searcher, handle.searcher.index)
+    except Exception:  # the layer is a bonus: words alone keep answering
+        log.exception("the semantic layer could not be built; answering by words alone")
+        return
+    if handle.generation == generation and searcher.semantic is not None:
+        handle.swap(searcher)
+        log.info("semantic layer on")

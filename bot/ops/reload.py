@@ -106,7 +106,7 @@ class KnowledgeWatcher:
 
 
 def watcher_for(sources: KnowledgeSources, cache_dir: Path, handle, interval: float,
-                on_swap: Iterable[Callable] = ()) -> KnowledgeWatcher:
+                on_swap: Iterable[Callable] = (), make_searcher: Callable | None = None) -> KnowledgeWatcher:
     """The watcher a service runs: configured folders plus whatever has been synced since."""
 
     def folders() -> tuple[Path, ...]:
@@ -118,7 +118,7 @@ def watcher_for(sources: KnowledgeSources, cache_dir: Path, handle, interval: fl
         return sources.folders()
 
     return KnowledgeWatcher(handle, folders, cache_dir, interval=interval or DEFAULT_INTERVAL_SECONDS,
-                            on_swap=on_swap)
+                            on_swap=on_swap, make_searcher=make_searcher)
 
 
 def _default_searcher(index):

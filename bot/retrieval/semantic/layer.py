@@ -23,6 +23,10 @@ class SemanticLayer:
     def ready(self) -> bool:
         return self.missing == 0
 
+    @property
+    def chunks(self) -> int:
+        return len(self._rows)
+
     def question_vector(self, question: str) -> np.ndarray:
         return self.embedder.embed([question])[0]
 

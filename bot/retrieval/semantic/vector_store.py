@@ -60,7 +60,8 @@ class VectorStore:
             target = self.folder / generation
             target.mkdir(parents=True)
             np.save(target / "keys.npy", merged_keys[order])
-            np.save(target / "vectors.npy", np.concatenate([np.asarray(current._vectors), quantised])[order])
+            old_vectors = np.asarray(current._vectors) if len(current) else np.zeros((0, quantised.shape[1]), np.int8)
+            np.save(target / "vectors.npy", np.concatenate([old_vectors, quantised])[order])
             np.save(target / "scales.npy", np.concatenate([np.asarray(current._scales), scales])[order])
             write_atomically(self.folder / POINTER, generation)
             self._remove_old(keep=generation)

@@ -1,0 +1,41 @@
+"""Making an index's semantic layer: its chunks, their vectors from the store, and the
+vectors still missing embedded (a batch at a time, each batch stored, so an interrupted
+run resumes where it stopped)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from bot.retrieval.semantic.chunks import chunk_table
+from bot.retrieval.semantic.layer import SemanticLayer
+from bot.retrieval.semantic.vector_store import VectorStore
+
+log = logging.getLogger(__name__)
+
+BATCH = 256  # chunks embedded between two writes of the store
+
+Progress = Callable[[int, int], None]  # (embedded so far, to embed)
+
+
+def build_layer(index, embedder, store_folder: Path, max_missing: int | None = None,
+                progress: Progress | None = None) -> SemanticLayer | None:
+    """The layer for `index`, embedding the chunks the store lacks; None when more than
+    `max_missing` are missing (the caller answers with words alone meanwhile)."""
+    keys, bounds, texts = chunk_table(index.passages[row] for row in range(len(index.passages)))
+    store = VectorStore(store_folder)
+    absent = store.positions(keys) < 0
+    _, first = np.unique(keys[absent], return_index=True)  # a chunk repeated in the index: once
+    todo = np.flatnonzero(absent)[np.sort(first)]
+    if max_missing is not None and len(todo) > max_missing:
+        log.info("semantic layer: %d chunks to embed (more than %d here); searching by words meanwhile",
+                 len(todo), max_missing)
+        return None
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
+        store = store.add(keys[batch], embedder.embed([texts[i] for i in batch]))
+        if progress is not None:
+            progress(min(start + BATCH, len(todo)), len(todo))
+    return SemanticLayer(embedder, store, keys, bounds)
