@@ -8,6 +8,11 @@ class UserError(Exception):
     """Bad input or setup the user can fix; the message is short and says how."""
 
 
+class Unreachable(Exception):
+    """A service the bot needs did not answer at all (network, DNS, timeout); the message
+    says what failed and which setting to check."""
+
+
 def new_error_ref() -> str:
     """A short reference a member can quote to a moderator, e.g. `3FA9C1`."""
     return secrets.token_hex(3).upper()

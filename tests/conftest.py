@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-PLATFORM = ("slack", "discord", "ops/test_discord_live.py", "ops/test_healthz.py", "ops/test_feed_sync.py")
+PLATFORM = ("slack", "discord", "ops/test_discord_live.py", "ops/test_healthz.py", "ops/test_feed_sync.py",
+            "ops/test_metrics.py")
 PROCESS = ("cli", "adapters/test_console.py", "store/test_pin_processes.py", "ops/test_sync.py",
            "ops/test_sync_credentials.py", "ops/test_sync_report.py", "ops/test_reload.py",
            "ops/test_announcements.py", "store/test_broken_store.py", "slack/test_slack_replicas.py",
-           "ops/test_feed_sync.py")
+           "ops/test_feed_sync.py", "ops/test_stopping.py", "cli/test_progress.py")
 
 
 def pytest_configure(config):

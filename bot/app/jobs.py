@@ -51,16 +51,20 @@ def search(args, settings: Settings) -> int:
 
 
 def evaluate(args, settings: Settings) -> int:
+    from bot.app.progress import terminal_progress
     from bot.app.wiring import open_searcher
     from bot.core.answering import answer
-    from bot.core.evaluation import evaluate as score
+    from bot.core.evaluation import evaluate as score, gold_coverage
     from bot.core.question_set import read_questions
     from bot.core.evaluation_report import render_report
 
     require_between(args.k, "-k", 1, 100)
     questions = read_questions(args.file)
-    searcher, loaded = open_searcher(settings, max_missing=None, progress=_embedding_progress())
-    report = score(lambda question, k, previous: answer(searcher, question, k, previous), questions, args.k)
+    with terminal_progress() as progress:
+        searcher, loaded = open_searcher(settings, progress, max_missing=None)  # eval embeds the archive
+        _warn_about_gold_coverage(args.file, gold_coverage(questions, searcher.index.documents), settings)
+        report = score(lambda question, k, previous: answer(searcher, question, k, previous), questions, args.k,
+                       progress)
     report.index_seconds = loaded.seconds
     print(json.dumps(report.figures()) if args.json else render_report(report, from_cache=loaded.from_cache))
     return 0
@@ -68,30 +72,26 @@ def evaluate(args, settings: Settings) -> int:
 
 def index(args, settings: Settings) -> int:
     """The index (and the semantic layer's vectors, when it is installed), built or refreshed."""
-    from bot.app.wiring import load_embedder, open_index, searcher_for
+    from bot.app.progress import terminal_progress
+    from bot.app.wiring import knowledge_sources, load_embedder, open_index, searcher_for
 
-    loaded = open_index(settings, rebuild=args.rebuild)
+    with terminal_progress() as progress:
+        loaded = open_index(settings, rebuild=args.rebuild, progress=progress)
     built = loaded.index
     how = "loaded from cache" if loaded.from_cache else "built"
+    folders = knowledge_sources(settings).folders()
+    if len(folders) > 1:
+        print("knowledge folders, first wins for a document id found twice: " + ", ".join(map(str, folders)))
     print(f"{how} in {loaded.seconds:.2f} s: {len(built.documents)} documents, "
           f"{len(built.episodes)} episodes, {len(built.passages)} passages")
     for skipped in built.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
     embedder = load_embedder(settings)
     if embedder is not None:
-        searcher = searcher_for(settings, built, embedder, max_missing=None, progress=_embedding_progress())
+        with terminal_progress() as progress:
+            searcher = searcher_for(settings, built, embedder, max_missing=None, progress=progress)
         print(f"semantic layer: {searcher.semantic.chunks} chunks embedded ({embedder.model_id})")
     return 0
-
-
-def _embedding_progress():
-    """Progress of embedding on a terminal ("embedding 512/12220 chunks"); nothing in a pipe."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        print(f"\rembedding {done}/{total} chunks", end="\n" if done == total else "", file=sys.stderr, flush=True)
-    return show
 
 
 def health(args, settings: Settings) -> int:
@@ -137,7 +137,27 @@ def store(args, settings: Settings) -> int:
 
 
 def sync(args, settings: Settings) -> int:
-    from bot.app.wiring import open_index
+    from bot.app.progress import terminal_progress
+
+    with terminal_progress() as progress:
+        results = _sync_archives(args, settings, progress)
+    for result in results:
+        for line in _sync_lines(result):
+            print(line)
+    if any(not isinstance(r, Exception) and r.changed for r in results):
+        from bot.app.wiring import open_index
+
+        # Warm the cache for the folder list the running bots will use, so their reload is quick.
+        with terminal_progress() as progress:
+            loaded = open_index(settings, progress=progress)
+        print(f"knowledge: {len(loaded.index.episodes)} episodes, {len(loaded.index.passages)} passages")
+    return 1 if any(isinstance(r, Exception) for r in results) else 0
+
+
+def _sync_archives(args, settings: Settings, progress) -> list:
+    """One archive (`--repo` or `--feed`), or every archive synced before; `--fresh`
+    re-clones (or fetches again) with the recorded repository, branch and paths unless told
+    otherwise."""
     from bot.ops.feed_sync import resync_feeds, sync_feed
     from bot.ops.sync import resync_all, sync_archive
 
@@ -146,25 +166,17 @@ def sync(args, settings: Settings) -> int:
     if args.feed:
         if args.branch or args.path:
             raise UserError("--branch and --path are for --repo")
-        results = [sync_feed(settings.data_dir, args.feed, args.name, args.fresh, args.accept_losses)]
-    elif args.repo:
-        results = [sync_archive(settings.data_dir, args.repo, args.branch, args.path, args.name, args.fresh,
-                                accept_losses=args.accept_losses)]
-    elif args.branch or args.path or args.name or args.fresh:
-        raise UserError("--branch, --path, --name and --fresh need --repo or --feed")
-    else:
-        results = [*resync_all(settings.data_dir, accept_losses=args.accept_losses),
-                   *resync_feeds(settings.data_dir, accept_losses=args.accept_losses)]
-        if not results:
-            raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...] or --feed URL")
-    for result in results:
-        for line in _sync_lines(result):
-            print(line)
-    if any(not isinstance(r, Exception) and r.changed for r in results):
-        # Warm the cache for the folder list the running bots will use, so their reload is quick.
-        loaded = open_index(settings)
-        print(f"knowledge: {len(loaded.index.episodes)} episodes, {len(loaded.index.passages)} passages")
-    return 1 if any(isinstance(r, Exception) for r in results) else 0
+        return [sync_feed(settings.data_dir, args.feed, args.name, args.fresh, args.accept_losses)]
+    if args.repo:
+        return [sync_archive(settings.data_dir, args.repo, args.branch, args.path or None, args.name, args.fresh,
+                             accept_losses=args.accept_losses, progress=progress)]
+    if args.branch or args.path or args.name:
+        raise UserError("--branch, --path and --name need --repo or --feed")
+    results = [*resync_all(settings.data_dir, accept_losses=args.accept_losses, fresh=args.fresh, progress=progress),
+               *resync_feeds(settings.data_dir, accept_losses=args.accept_losses, fresh=args.fresh)]
+    if not results:
+        raise UserError("nothing synced yet: python -m bot sync --repo URL [--path SUBDIR ...] or --feed URL")
+    return results
 
 
 def _sync_lines(result) -> list[str]:
@@ -185,16 +197,39 @@ def _sync_lines(result) -> list[str]:
     return [head, *(f"  {line}" for line in (change.details() if change else ())), *notes]
 
 
+def _warn_about_gold_coverage(file, coverage: tuple[int, int], settings: Settings) -> None:
+    """Scoring against knowledge that lacks the set's documents prints zeros: say why first."""
+    present, total = coverage
+    if total and not present:
+        folders = ", ".join(str(f) for f in settings.knowledge)
+        print(f"warning: none of the {total} documents {file} expects answers from is in the knowledge "
+              f"({folders}); every figure will be 0. Pass --knowledge with the archive it was written for.",
+              file=sys.stderr)
+    elif present < total:
+        print(f"note: {total - present} of the {total} documents {file} expects answers from are not in "
+              "the knowledge; their questions can't be hit.", file=sys.stderr)
+
+
 def discord(args, settings: Settings) -> int:
     from bot.app.services import run_discord
 
-    return run_discord(settings, sync=args.sync, guild_id=args.guild)
+    return run_discord(settings, sync=args.sync, guild_id=args.guild, clear=args.clear)
 
 
 def slack(args, settings: Settings) -> int:
     from bot.app.services import run_slack
 
     return run_slack(settings, http=args.http, port=args.port)
+
+
+def slack_manifest(args, settings: Settings) -> int:
+    """The Slack app manifest for SLACK_COMMAND_PREFIX, Socket Mode or (--http URL) HTTP mode."""
+    from bot.adapters.slack.manifest import manifest_json
+
+    if args.http is not None and not args.http.startswith("https://"):
+        raise UserError("--http takes the https:// URL Slack will post to, e.g. https://bot.example.org/slack/events")
+    sys.stdout.write(manifest_json(settings.slack_command_prefix, args.http))
+    return 0
 
 
 def console(args, settings: Settings) -> int:
@@ -276,4 +311,5 @@ JOBS = {
     "ask": ask, "search": search, "latest": latest, "eval": evaluate, "index": index, "health": health,
     "sync": sync, "discord": discord, "slack": slack, "console": console, "pins": pins, "report": report,
     "store": store,
+    "slack-manifest": slack_manifest,
 }

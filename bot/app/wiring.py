@@ -14,7 +14,9 @@ from bot.core.context import utc_now
 from bot.core.dispatcher import Core
 from bot.errors import StoreUnavailable, UserError
 from bot.knowledge_handle import KnowledgeHandle
+from bot.metrics import NO_METRICS, Metrics
 from bot.ops.archives import KnowledgeSources
+from bot.progress import Progress, no_progress
 from bot.store import open_database as open_store
 from bot.store.answers import AnswerLog
 from bot.store.database import Database
@@ -30,11 +32,12 @@ def knowledge_sources(settings: Settings) -> KnowledgeSources:
     return KnowledgeSources(tuple(settings.knowledge), settings.data_dir)
 
 
-def open_index(settings: Settings, rebuild: bool = False):
+def open_index(settings: Settings, rebuild: bool = False, progress: Progress = no_progress):
     """The index of all knowledge (synced archives included), from the cache when current."""
     from bot.retrieval.cached_index import open_index as open_cached
 
-    return open_cached(list(knowledge_sources(settings).folders()), settings.cache_dir, rebuild=rebuild)
+    return open_cached(list(knowledge_sources(settings).folders()), settings.cache_dir, rebuild=rebuild,
+                       progress=progress)
 
 
 # Chunks a question-time job may embed before answering: a new episode's worth (seconds).
@@ -52,7 +55,7 @@ def load_embedder(settings: Settings):
 
 
 def searcher_for(settings: Settings, index, embedder, max_missing: int | None = NEW_EPISODE_CHUNKS,
-                 progress=None):
+                 progress: Progress = no_progress):
     """A searcher over `index`, with the semantic layer when there is an embedder and at
     most `max_missing` chunks still to embed (None: embed them all now)."""
     from bot.retrieval.search import Searcher
@@ -65,9 +68,9 @@ def searcher_for(settings: Settings, index, embedder, max_missing: int | None = 
     return Searcher(index, semantic=layer)
 
 
-def open_searcher(settings: Settings, max_missing: int | None = NEW_EPISODE_CHUNKS, progress=None,
-                  embedder=None):
-    loaded = open_index(settings)
+def open_searcher(settings: Settings, progress: Progress = no_progress,
+                  max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None):
+    loaded = open_index(settings, progress=progress)
     log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",
              loaded.seconds, len(loaded.index.documents))
     embedder = embedder if embedder is not None else load_embedder(settings)
@@ -75,7 +78,7 @@ def open_searcher(settings: Settings, max_missing: int | None = NEW_EPISODE_CHUN
 
 
 def open_knowledge(settings: Settings, max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None) -> KnowledgeHandle:
-    return KnowledgeHandle(open_searcher(settings, max_missing, embedder=embedder)[0])
+    return KnowledgeHandle(open_searcher(settings, max_missing=max_missing, embedder=embedder)[0])
 
 
 def open_database(settings: Settings) -> Database:
@@ -92,12 +95,13 @@ def open_database(settings: Settings) -> Database:
 
 def build_core(settings: Settings, knowledge: KnowledgeHandle | None = None,
                clock: Callable[[], datetime] = utc_now, rate_limit: bool = True,
-               db: Database | None = None) -> Core:
+               db: Database | None = None, metrics: Metrics = NO_METRICS) -> Core:
     """The command core on `db` (default: the configured store); `rate_limit=False` for a
     local operator's own questions (CLI)."""
     db = db or open_database(settings)
     limiter = RateLimitWindows(db, settings.rate_limit_per_minute if rate_limit else 0, lambda: clock().timestamp())
-    return Core(knowledge or open_knowledge(settings), PinStore(db), AnswerLog(db), limiter=limiter, clock=clock)
+    return Core(knowledge or open_knowledge(settings), PinStore(db), AnswerLog(db), limiter=limiter, clock=clock,
+                metrics=metrics)
 
 
 def slack_state(settings: Settings, db: Database) -> SlackClaims:

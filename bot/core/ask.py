@@ -10,6 +10,7 @@ vote to)."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Callable, TypeVar
 
 from bot.core import answering
@@ -41,8 +42,10 @@ def ask(ctx: Context, inv: Invocation, question: str) -> Reply:
     if pin is not None:
         return _pinned(ctx, inv, question, pin, searcher.index.documents)
     previous = unless_store_down("finding the answer followed up", lambda: _previous(ctx, inv))
+    began = time.perf_counter()
     found = answering.answer(searcher, question, 1 + MAX_ALTERNATIVES, previous, ctx.clock())
     kind = found.route.kind
+    ctx.metrics.searched(kind, time.perf_counter() - began)
     if kind in (LATEST, EPISODE) and found.episodes:
         return _logged(ctx, inv, question, _episode_reply(found))
     if kind == EPISODES_ABOUT and found.episodes:

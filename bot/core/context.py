@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from bot.knowledge_handle import KnowledgeHandle
+from bot.metrics import NO_METRICS, Metrics
 from bot.models import Invocation
 from bot.store.answers import AnswerLog
 from bot.store.pins import Actor, PinStore
@@ -23,6 +24,7 @@ class Context:
     answers: AnswerLog
     matcher: PinMatcher
     clock: Callable[[], datetime]
+    metrics: Metrics = NO_METRICS
 
     def timestamp(self) -> str:
         """Now as stored: ISO 8601 UTC to the second, sortable as text."""

@@ -9,13 +9,16 @@ reference id. Questions are still answered when only the store fails (see ask.py
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 from typing import Callable
 
 from bot.command_table import COMMAND_NAMES, command
+from bot import metrics as kinds
 from bot.errors import STORE_DOWN_TEXT, StoreUnavailable, UserError, new_error_ref
 from bot.knowledge_handle import KnowledgeHandle
-from bot.models import ERROR, INFO, REFUSED, Invocation, Reply
+from bot.metrics import NO_METRICS, Metrics
+from bot.models import ANSWER, ERROR, INFO, NOT_FOUND, PINNED, REFUSED, Invocation, Reply
 from bot.ratelimit import DEFAULT_PER_MINUTE, Limiter, RateLimiter
 from bot.store.answers import AnswerLog
 from bot.store.pins import PinStore
@@ -28,15 +31,19 @@ from bot.core.render import help_text
 log = logging.getLogger(__name__)
 
 ASK_USAGE = "Ask me something about the episodes, e.g. `/ask How do I join Omdena?`"
+# What a reply to a question counts as (bot.metrics); episode, person and count cards are CARD.
+_ANSWER_KINDS = {PINNED: kinds.PINNED, ANSWER: kinds.SEARCHED, NOT_FOUND: kinds.NOT_FOUND, REFUSED: kinds.REFUSED}
 
 
 class Core:
     def __init__(self, knowledge: KnowledgeHandle, pins: PinStore, answers: AnswerLog, *,
-                 limiter: Limiter | None = None, clock: Callable[[], datetime] = utc_now) -> None:
+                 limiter: Limiter | None = None, clock: Callable[[], datetime] = utc_now,
+                 metrics: Metrics = NO_METRICS) -> None:
         self.knowledge = knowledge  # adapters' live reload swaps its searcher
         self.limiter = limiter or RateLimiter(DEFAULT_PER_MINUTE, lambda: clock().timestamp())
+        self.metrics = metrics
         matcher = PinMatcher(lambda: _phrases(pins), pins.version)
-        self._ctx = Context(knowledge, pins, answers, matcher, clock)
+        self._ctx = Context(knowledge, pins, answers, matcher, clock, metrics)
         self._handlers = {
             "ask": self._ask, "latest": episode_commands.latest, "episode": episode_commands.episode,
             "pin": pinning.pin, "unpin": pinning.unpin, "pins": pinning.pins,
@@ -47,7 +54,13 @@ class Core:
             raise RuntimeError(f"commands without a handler: {sorted(missing)}")
 
     def handle(self, invocation: Invocation) -> Reply:
-        return self._guarded(f"/{invocation.command}", lambda: self._dispatch(invocation))
+        began = time.perf_counter()
+        reply = self._guarded(f"/{invocation.command}", lambda: self._dispatch(invocation))
+        if reply.error_ref:
+            self.metrics.failed(invocation.platform, "core")
+        if invocation.command == "ask":
+            self.metrics.question(invocation.platform, _answer_kind(reply), time.perf_counter() - began)
+        return reply
 
     def feedback(self, platform: str, user_id: str, answer_id: str, helpful: bool) -> Reply:
         return self._guarded("feedback", lambda: self._feedback(platform, user_id, answer_id, helpful))
@@ -100,6 +113,14 @@ class Core:
         log.info("feedback on %s by %s:%s: %s", answer_id, platform, user_id, "helpful" if helpful else "not helpful")
         thanks = "Thanks, glad it helped!" if helpful else "Thanks for telling me; moderators will look at it."
         return Reply(kind=INFO, text=thanks, ephemeral=True)
+
+
+def _answer_kind(reply: Reply) -> str:
+    if reply.kind == ERROR:
+        return kinds.FAILED if reply.error_ref else kinds.REFUSED   # a bug, or input the core refused
+    if reply.kind == INFO and reply.text == ASK_USAGE:
+        return kinds.USAGE
+    return _ANSWER_KINDS.get(reply.kind, kinds.CARD)
 
 
 def _phrases(pins: PinStore):

@@ -23,6 +23,7 @@ from typing import Callable
 
 from bot.core.answering import Answer, Previous
 from bot.core.intents import QUOTE
+from bot.progress import Progress, no_progress
 from bot.retrieval.hits import SearchResult
 from bot.retrieval.loader import document_id
 
@@ -192,6 +193,12 @@ def _doc_in_top(outcome: QuestionOutcome, k: int) -> bool:
     return any(_same_doc(h, g) for h in outcome.result.hits[:k] for g in gold_answers(outcome.question))
 
 
+def gold_coverage(questions: list[dict], documents) -> tuple[int, int]:
+    """(how many, of all) documents the set's gold answers name are in `documents` (ids)."""
+    wanted = {document_id(Path(g["doc"])) for q in questions for g in gold_answers(q) if g.get("doc")}
+    return len(wanted & set(documents)), len(wanted)
+
+
 def gold_answers(question: dict) -> list[dict]:
     if question.get("doc") is None:
         return []
@@ -221,12 +228,13 @@ def _fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
-def evaluate(ask: Ask, questions: list[dict], k: int) -> Report:
+def evaluate(ask: Ask, questions: list[dict], k: int, progress: Progress = no_progress) -> Report:
     """`ask(question, k, previous)` -> Answer, timed per question; a line with `follows`
     is asked with the answer to the line it names as the previous one."""
     report = Report(k)
     previous: dict[str, Previous] = {}
-    for question in questions:
+    for number, question in enumerate(questions, 1):
+        progress("questions", number - 1, len(questions))
         began = time.perf_counter()
         found = ask(question["question"], k, previous.get(question.get("follows") or ""))
         seconds = time.perf_counter() - began
@@ -236,6 +244,7 @@ def evaluate(ask: Ask, questions: list[dict], k: int) -> Report:
             top = found.result.hits[0]
             previous[question.get("id", "")] = Previous(question["question"], top.document.doc_id,
                                                         datetime.now(timezone.utc), top.text)
+    progress("questions", len(questions), len(questions))
     return report
 
 

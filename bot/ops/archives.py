@@ -95,9 +95,9 @@ def synced_folders(data_dir: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class KnowledgeSources:
-    """Where a service's knowledge comes from: the configured folders, then whatever
-    `sync` has recorded in the data folder (read anew on each call: a sync made by another
-    process joins without a restart)."""
+    """Where a service's knowledge comes from: whatever `sync` has recorded in the data
+    folder (read anew on each call: a sync made by another process joins without a
+    restart), then the configured folders."""
 
     configured: tuple[Path, ...]
     data_dir: Path
@@ -114,10 +114,12 @@ class KnowledgeSources:
 
 
 def knowledge_folders(configured, data_dir: Path) -> tuple[Path, ...]:
-    """Configured folders, then synced archives; each folder once."""
+    """Synced archives, then the configured folders; each folder once. A document id found
+    twice is taken from the folder listed first (the loader's rule), so an archive's copy
+    wins over the sample shipped in the image: upstream fixes to it reach members."""
     folders: list[Path] = []
     seen: set[Path] = set()
-    for folder in [*configured, *synced_folders(data_dir)]:
+    for folder in [*synced_folders(data_dir), *configured]:
         key = Path(folder).resolve()
         if key not in seen:
             seen.add(key)

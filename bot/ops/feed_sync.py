@@ -39,6 +39,7 @@ from bot.ops.feed_store import (STATE_FILE, FeedState, StoredEpisode, StoredFile
 from bot.ops.folder_swap import incoming_folder, remove_leftovers, swap_in, sync_lock
 from bot.ops.git_command import SyncError
 from bot.ops.sync_report import KnowledgeChange, check_revision
+from bot.ops.sync_status import recorded_sync
 from bot.atomic_file import write_atomically
 from bot.retrieval.formats.cues import TranscriptError
 from bot.retrieval.formats.episode import check_chapters, check_transcript
@@ -79,30 +80,38 @@ def sync_feed(data_dir: Path, url: str, name: str | None = None, fresh: bool = F
     if any(a.name == name and a.kind != FEED for a in read_archives(data_dir)):
         raise SyncError(f"archive {name} is a git archive; give the feed another --name")
     with sync_lock(data_dir):
-        remove_leftovers(data_dir, name)
-        root = archive_root(data_dir, name)
-        live = root if root.is_dir() else None
-        state = read_state(root) if live is not None and not fresh else FeedState()
-        previous = next((a.commit for a in read_archives(data_dir) if a.name == name), "")
-        incoming = incoming_folder(root)
-        try:
-            run = _Run(url, live, incoming, state, time.monotonic() + budget_seconds)
-            asyncio.run(run.fetch(client))
-            outcome = _finish(run, root, name, previous, accept_losses)
-        finally:
-            shutil.rmtree(incoming, ignore_errors=True)
-        record_archive(data_dir, outcome.archive)
+        outcome = recorded_sync(data_dir, name, lambda: _fetch_and_swap(data_dir, url, name, fresh, accept_losses,
+                                                                        client, budget_seconds))
     log.info("feed %s %s from %s: %d downloaded, %d skipped%s", name, outcome.action, shown_url(url),
              len(outcome.downloaded), len(outcome.skipped), f"; {outcome.change.summary()}" if outcome.change else "")
     return outcome
 
 
-def resync_feeds(data_dir: Path, accept_losses: bool = False) -> list[FeedOutcome | SyncError]:
-    """Sync every recorded feed again."""
+def _fetch_and_swap(data_dir: Path, url: str, name: str, fresh: bool, accept_losses: bool, client,
+                    budget_seconds: float) -> FeedOutcome:
+    """sync_feed's work, under the sync lock."""
+    remove_leftovers(data_dir, name)
+    root = archive_root(data_dir, name)
+    live = root if root.is_dir() else None
+    state = read_state(root) if live is not None and not fresh else FeedState()
+    previous = next((a.commit for a in read_archives(data_dir) if a.name == name), "")
+    incoming = incoming_folder(root)
+    try:
+        run = _Run(url, live, incoming, state, time.monotonic() + budget_seconds)
+        asyncio.run(run.fetch(client))
+        outcome = _finish(run, root, name, previous, accept_losses)
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
+    record_archive(data_dir, outcome.archive)
+    return outcome
+
+
+def resync_feeds(data_dir: Path, accept_losses: bool = False, fresh: bool = False) -> list[FeedOutcome | SyncError]:
+    """Sync every recorded feed again (`fresh`: every file fetched again)."""
     results: list[FeedOutcome | SyncError] = []
     for archive in (a for a in read_archives(data_dir) if a.kind == FEED):
         try:
-            results.append(sync_feed(data_dir, archive.repo, archive.name, accept_losses=accept_losses))
+            results.append(sync_feed(data_dir, archive.repo, archive.name, fresh=fresh, accept_losses=accept_losses))
         except SyncError as exc:
             log.error("sync of feed %s failed: %s", archive.name, exc)
             results.append(exc)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
+from bot.metrics import NO_METRICS, Metrics
 from bot.ops.announcements import Announcer, Poster, open_announcer
 from bot.ops.archives import KnowledgeSources
 from bot.ops.reload import KnowledgeWatcher, watcher_for
@@ -45,12 +46,13 @@ class LiveKnowledge:
 
 async def start_live_knowledge(sources: KnowledgeSources, cache_dir: Path, handle,
                                posters: Mapping[str, Poster], reload_seconds: float,
-                               db: Database, make_searcher: Callable | None = None) -> LiveKnowledge:
+                               db: Database, make_searcher: Callable | None = None,
+                               metrics: Metrics = NO_METRICS) -> LiveKnowledge:
     """`make_searcher(index)`, when given, makes the searchers of reloads, and the one
     swapped in when a searcher that started by words alone can have its semantic layer."""
     announcer = open_announcer(db, posters, sources.roots) if posters else None
-    watcher = watcher_for(sources, cache_dir, handle, reload_seconds,
-                          on_swap=[announcer.on_swap] if announcer else [], make_searcher=make_searcher)
+    watcher = watcher_for(sources, cache_dir, handle, reload_seconds, on_swap=[announcer.on_swap] if announcer else [],
+                          make_searcher=make_searcher, metrics=metrics)
     await asyncio.to_thread(watcher.prime)
     if announcer is not None:
         # A first run records the newest episode; after downtime, a sync made meanwhile is announced.

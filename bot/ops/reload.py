@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from bot.metrics import NO_METRICS, Metrics
 from bot.ops.archives import KnowledgeSources
 from bot.retrieval.cache import FileDigests, knowledge_fingerprint
 from bot.retrieval.cached_index import open_index
@@ -32,8 +33,10 @@ DEFAULT_INTERVAL_SECONDS = 30.0
 class KnowledgeWatcher:
     def __init__(self, handle, folders: Callable[[], Sequence[Path]], cache_dir: Path | None,
                  interval: float = DEFAULT_INTERVAL_SECONDS, on_swap: Iterable[Callable] = (),
-                 make_searcher: Callable | None = None, load: Callable = open_index) -> None:
+                 make_searcher: Callable | None = None, load: Callable = open_index,
+                 metrics: Metrics = NO_METRICS) -> None:
         self.handle = handle
+        self.metrics = metrics
         self.interval = interval
         self.cache_dir = cache_dir
         self.on_swap = list(on_swap)
@@ -68,9 +71,11 @@ class KnowledgeWatcher:
             except Exception:
                 log.exception("knowledge reload failed; still answering from the previous index")
                 self._seen = key  # don't retry the same broken state every tick
+                self.metrics.reloaded("failed")
                 return None
             self.handle.swap(searcher)
             self._seen = key
+            self.metrics.reloaded("swapped")
         index = loaded.index
         log.info("knowledge reloaded in %.2f s (%s): %d episodes, %d passages",
                  loaded.seconds, "from cache" if loaded.from_cache else "built",
@@ -106,7 +111,8 @@ class KnowledgeWatcher:
 
 
 def watcher_for(sources: KnowledgeSources, cache_dir: Path, handle, interval: float,
-                on_swap: Iterable[Callable] = (), make_searcher: Callable | None = None) -> KnowledgeWatcher:
+                on_swap: Iterable[Callable] = (), make_searcher: Callable | None = None,
+                metrics: Metrics = NO_METRICS) -> KnowledgeWatcher:
     """The watcher a service runs: configured folders plus whatever has been synced since."""
 
     def folders() -> tuple[Path, ...]:
@@ -118,7 +124,7 @@ def watcher_for(sources: KnowledgeSources, cache_dir: Path, handle, interval: fl
         return sources.folders()
 
     return KnowledgeWatcher(handle, folders, cache_dir, interval=interval or DEFAULT_INTERVAL_SECONDS,
-                            on_swap=on_swap, make_searcher=make_searcher)
+                            on_swap=on_swap, make_searcher=make_searcher, metrics=metrics)
 
 
 def _default_searcher(index):

@@ -31,6 +31,8 @@ from bot.ops.archives import GIT, SyncedArchive, archive_root, read_archives, re
 from bot.ops.folder_swap import incoming_folder, remove_leftovers, swap_in, sync_lock
 from bot.ops.git_command import Auth, SyncError, auth_for, clean_url, git as _git
 from bot.ops.sync_report import KnowledgeChange, check_revision
+from bot.ops.sync_status import recorded_sync
+from bot.progress import Progress, labelled, no_progress
 
 log = logging.getLogger(__name__)
 
@@ -57,49 +59,68 @@ class _Revision:
     paths: tuple[str, ...]
     auth: Auth | None
     accept_losses: bool
+    progress: Progress = no_progress
 
 
-def sync_archive(data_dir: Path, repo: str, branch: str | None = None, paths=(),
-                 name: str | None = None, fresh: bool = False, accept_losses: bool = False) -> SyncOutcome:
+def sync_archive(data_dir: Path, repo: str, branch: str | None = None, paths=None,
+                 name: str | None = None, fresh: bool = False, accept_losses: bool = False,
+                 progress: Progress = no_progress) -> SyncOutcome:
     """Clone or fast-forward; `accept_losses` takes a revision that skips files the live
-    checkout loads (refused otherwise)."""
-    paths = tuple(clean_path(p) for p in paths)
+    checkout loads (refused otherwise). An archive synced before keeps its recorded paths
+    when `paths` is None, and its branch when `branch` is None and the repository is the
+    same: `--fresh` re-clones what was there, not the whole repository."""
     name = name or name_from_url(repo)
     if not valid_name(name):
         raise SyncError(f"archive name {name!r} must be letters, digits, '.', '_' or '-' (use --name)")
     if any(a.name == name and a.kind != GIT for a in read_archives(data_dir)):
         raise SyncError(f"archive {name} is a podcast feed; give the repository another --name")
     auth, url = auth_for(repo), clean_url(repo)
+    progress = labelled(progress, name)
     with sync_lock(data_dir):
-        remove_leftovers(data_dir, name)
-        root = archive_root(data_dir, name)
-        current = _checkout_state(root)
-        previous = current[2] if current else None
-        reuse = (current is not None and not fresh and clean_url(current[0]) == url
-                 and (branch is None or branch == current[1])
-                 and paths == _recorded_paths(data_dir, name))
-        revision = _Revision(url, branch, paths, auth, accept_losses)
-        if reuse:
-            action, branch, commit, change = _update(root, revision, current)
-        else:
-            action, branch, commit, change = _clone_and_swap(root, revision)
-        archive = SyncedArchive(name, url, branch, paths, commit,
-                                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-        record_archive(data_dir, archive)
+        return recorded_sync(data_dir, name, lambda: _sync_locked(data_dir, url, auth, branch, paths, name, fresh,
+                                                                  accept_losses, progress))
+
+
+def _sync_locked(data_dir: Path, url: str, auth: Auth | None, branch: str | None, paths, name: str,
+                 fresh: bool, accept_losses: bool, progress: Progress) -> SyncOutcome:
+    """sync_archive's work, under the sync lock."""
+    recorded = next((a for a in read_archives(data_dir) if a.name == name), None)
+    if paths is None:
+        paths = recorded.paths if recorded else ()
+    if branch is None and recorded and recorded.branch and clean_url(recorded.repo) == url:
+        branch = recorded.branch
+    paths = tuple(clean_path(p) for p in paths)
+    remove_leftovers(data_dir, name)
+    root = archive_root(data_dir, name)
+    current = _checkout_state(root)
+    previous = current[2] if current else None
+    reuse = (current is not None and not fresh and clean_url(current[0]) == url
+             and (branch is None or branch == current[1])
+             and recorded is not None and paths == recorded.paths)
+    revision = _Revision(url, branch, paths, auth, accept_losses, progress)
+    if reuse:
+        action, branch, commit, change = _update(root, revision, current)
+    else:
+        action, branch, commit, change = _clone_and_swap(root, revision)
+    archive = SyncedArchive(name, url, branch, paths, commit,
+                            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    record_archive(data_dir, archive)
     log.info("archive %s %s at %s from %s%s", name, action, commit[:12], archive.repo,
              f": {change.summary()}" if change else "")
     return SyncOutcome(archive, action, previous, change)
 
 
-def resync_all(data_dir: Path, accept_losses: bool = False) -> list[SyncOutcome | SyncError]:
-    """Sync every recorded git archive again, from the origin its checkout remembers."""
+def resync_all(data_dir: Path, accept_losses: bool = False, fresh: bool = False,
+               progress: Progress = no_progress) -> list[SyncOutcome | SyncError]:
+    """Sync every recorded git archive again, from the origin its checkout remembers, with
+    its recorded branch and paths (`fresh`: re-cloned)."""
     results: list[SyncOutcome | SyncError] = []
     for archive in (a for a in read_archives(data_dir) if a.kind == GIT):
         state = _checkout_state(archive_root(data_dir, archive.name))
         repo = state[0] if state else archive.repo
         try:
             results.append(sync_archive(data_dir, repo, archive.branch or None, archive.paths, archive.name,
-                                        accept_losses=accept_losses))
+                                        fresh=fresh, accept_losses=accept_losses, progress=progress))
         except SyncError as exc:
             log.error("sync of archive %s failed: %s", archive.name, exc)
             results.append(exc)
@@ -142,6 +163,7 @@ def _clone_and_swap(root: Path, revision: _Revision, reference: Path | None = No
     """Clone into a hidden sibling, check it, swap it in; the live checkout is only renamed."""
     url, branch, paths, auth = revision.url, revision.branch, revision.paths, revision.auth
     incoming = incoming_folder(root)
+    revision.progress("cloning", None, None)
     try:
         args = ["clone", "--quiet", "--no-checkout"]
         if branch:
@@ -163,7 +185,7 @@ def _clone_and_swap(root: Path, revision: _Revision, reference: Path | None = No
         _git(["checkout", "--quiet", branch], incoming, auth=auth)  # may fetch the blobs it needs
         commit = _git(["rev-parse", "HEAD"], incoming)
         change = check_revision(incoming, root if root.is_dir() else None, revision.accept_losses,
-                                f"revision {commit[:12]}")
+                                f"revision {commit[:12]}", revision.progress)
         swap_in(incoming, root)
         return "cloned", branch, commit, change
     finally:
@@ -189,5 +211,3 @@ def _checkout_state(root: Path) -> tuple[str, str, str] | None:
     return origin, branch, commit
 
 
-def _recorded_paths(data_dir: Path, name: str) -> tuple[str, ...] | None:
-    return next((a.paths for a in read_archives(data_dir) if a.name == name), None)

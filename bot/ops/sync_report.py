@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.ops.git_command import SyncError
+from bot.progress import Progress, labelled, no_progress
 from bot.retrieval.documents import LoadedDocument, SkippedFile
 from bot.retrieval.loader import Knowledge, collect_knowledge
 
@@ -48,10 +49,11 @@ class KnowledgeChange:
         return lines
 
 
-def compare_checkouts(live: Path | None, incoming: Path) -> tuple[KnowledgeChange, Knowledge]:
+def compare_checkouts(live: Path | None, incoming: Path,
+                      progress: Progress = no_progress) -> tuple[KnowledgeChange, Knowledge]:
     """The change from `live` (None: nothing yet) to `incoming`, and incoming's knowledge."""
-    new = collect_knowledge([incoming])
-    old = _live_knowledge(live) if live is not None else Knowledge((), ())
+    new = collect_knowledge([incoming], labelled(progress, "new revision"))
+    old = _live_knowledge(live, labelled(progress, "live checkout")) if live is not None else Knowledge((), ())
     old_docs = _by_id(old, live) if live is not None else {}
     new_docs = _by_id(new, incoming)
     loaded_before = {path for path, _ in old_docs.values()}
@@ -67,13 +69,14 @@ def compare_checkouts(live: Path | None, incoming: Path) -> tuple[KnowledgeChang
     return change, new
 
 
-def check_revision(incoming: Path, live: Path | None, accept_losses: bool, label: str) -> KnowledgeChange:
+def check_revision(incoming: Path, live: Path | None, accept_losses: bool, label: str,
+                   progress: Progress = no_progress) -> KnowledgeChange:
     """The revision's change against the live folder; SyncError when it must not be swapped
     in: it loads nothing, it skips files the live folder loads (unless `accept_losses`), or
     its index can't be built. `label` names the revision in the error."""
     from bot.retrieval.index import build_index
 
-    change, knowledge = compare_checkouts(live, incoming)
+    change, knowledge = compare_checkouts(live, incoming, progress)
     if not change.documents:
         raise SyncError("the new checkout holds no usable knowledge (check --path)")
     if change.lost and not accept_losses:
@@ -82,15 +85,15 @@ def check_revision(incoming: Path, live: Path | None, accept_losses: bool, label
         raise SyncError(f"{label} skips {len(change.lost)} file(s) the live checkout loads: "
                         f"{files}{more}; nothing changed (sync --accept-losses takes it anyway)")
     try:
-        build_index(knowledge)  # what the bots will do with it next: it must not fail there
+        build_index(knowledge, progress=progress)  # what the bots will do with it next: it must not fail there
     except Exception as exc:
         raise SyncError(f"the new checkout's knowledge cannot be indexed ({type(exc).__name__}: {exc})") from None
     return change
 
 
-def _live_knowledge(live: Path) -> Knowledge:
+def _live_knowledge(live: Path, progress: Progress) -> Knowledge:
     try:
-        return collect_knowledge([live])
+        return collect_knowledge([live], progress)
     except Exception as exc:  # a damaged live checkout: everything new counts as added
         log.warning("could not read the live checkout %s to compare (%s)", live, exc)
         return Knowledge((), ())

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.progress import Progress, no_progress
 from bot.retrieval.cache import cache_path, knowledge_fingerprint, read_cache, write_cache
 from bot.retrieval.index import SearchIndex, build_index
 
@@ -20,7 +21,8 @@ class IndexLoad:
     seconds: float
 
 
-def open_index(folders: list[Path], cache_dir: Path | None, rebuild: bool = False) -> IndexLoad:
+def open_index(folders: list[Path], cache_dir: Path | None, rebuild: bool = False,
+               progress: Progress = no_progress) -> IndexLoad:
     began = time.perf_counter()
     fingerprint = knowledge_fingerprint(folders) if cache_dir else ""
     path = cache_path(cache_dir, folders) if cache_dir else None
@@ -30,7 +32,7 @@ def open_index(folders: list[Path], cache_dir: Path | None, rebuild: bool = Fals
             return IndexLoad(cached, True, time.perf_counter() - began)
     from bot.retrieval.loader import load_knowledge  # PyYAML only when something must be (re)built
 
-    index = build_index(load_knowledge(folders))
+    index = build_index(load_knowledge(folders, progress), progress=progress)
     if path:
         try:
             write_cache(path, fingerprint, index)

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.progress import Progress, no_progress
 from bot.retrieval.bm25 import SparseBM25
 from bot.retrieval.documents import Document
 from bot.retrieval.passage_table import PassageTable
@@ -65,10 +66,15 @@ def merge_fields(fields: dict[str, SparseBM25], weights: dict[str, float]) -> Sp
     return SparseBM25.weighted_sum([(fields[name], weight) for name, weight in weights.items()])
 
 
-def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSettings()) -> SearchIndex:
+def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSettings(),
+                progress: Progress = no_progress) -> SearchIndex:
     tokenizer = Tokenizer()
     documents = {loaded.document.doc_id: loaded.document for loaded in knowledge.documents}
-    passages = [p for loaded in knowledge.documents for p in cut_passages(loaded, settings)]
+    passages = []
+    for loaded in knowledge.documents:
+        passages += cut_passages(loaded, settings)
+        progress("passages", len(passages), None)
+    progress("indexing passages", len(passages), None)
     doc_tokens = {doc_id: tokenizer(document_terms(doc)) for doc_id, doc in documents.items()}
     words: Counter = Counter()
     tokens_of: dict[str, list[str]] = {}  # each distinct line is read once: windows overlap

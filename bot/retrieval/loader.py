@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import UserError
+from bot.progress import Progress, no_progress
 from bot.retrieval.articles import load_article
 from bot.retrieval.documents import LoadedDocument, SkippedFile
 from bot.retrieval.episode_files import is_episode, load_episode
@@ -41,15 +42,15 @@ def knowledge_files(folders: list[Path]) -> list[Path]:
     return [f.path for f in _document_files([scan_folder(folder) for folder in folders])]
 
 
-def load_knowledge(folders: list[Path]) -> Knowledge:
-    knowledge = collect_knowledge(folders)
+def load_knowledge(folders: list[Path], progress: Progress = no_progress) -> Knowledge:
+    knowledge = collect_knowledge(folders, progress)
     if not knowledge.documents:
         where = ", ".join(str(f) for f in folders)
         raise UserError(f"no loadable knowledge document in {where}")
     return knowledge
 
 
-def collect_knowledge(folders: list[Path]) -> Knowledge:
+def collect_knowledge(folders: list[Path], progress: Progress = no_progress) -> Knowledge:
     """Every document that loads and every file skipped, even when nothing loads."""
     scans = scan_folders(folders)
     people = load_people(scans)
@@ -58,11 +59,13 @@ def collect_knowledge(folders: list[Path]) -> Knowledge:
     skipped = [_skip(refused.path, refused.reason) for scan in scans for refused in scan.refused]
     seen: dict[str, Path] = {}
     parts = _episode_parts(scans)
-    for file in _document_files(scans):
+    files = _document_files(scans)
+    for number, file in enumerate(files, 1):
+        progress("files loaded", number, len(files))
         doc_id = document_id(file.path)
         try:
             if doc_id in seen:
-                raise _Skip(f"same document id as {seen[doc_id]}")
+                raise _Skip(f"same document id as {seen[doc_id]}, which is kept (the folder listed first wins)")
             documents.append(load_file(file, doc_id, names, parts.get(file.episode_key, ())))
             seen[doc_id] = file.path
         except (_Skip, TranscriptError) as skip:

@@ -26,7 +26,7 @@ def data_dir(tmp_path_factory):
 
 
 def test_search_json_contract(data_dir):
-    out = run("search", "How do I join Omdena?", "--json", "-k", "3", data_dir=data_dir)
+    out = run("search", "How do I join Omdena?", "-k", "3", data_dir=data_dir)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert set(result) == {"question", "abstained", "results"}
@@ -158,22 +158,30 @@ def test_bad_eval_file(tmp_path, data_dir):
     assert out.returncode == 2 and "not a JSON object" in out.stderr
 
 
-def test_an_unexpected_failure_is_one_masked_log_event_not_a_raw_traceback(tmp_path):
+def test_a_network_failure_at_start_is_one_line_naming_the_setting(tmp_path):
     secret = "xoxb-secret-token-123456"
     env = {"SLACK_BOT_TOKEN": secret, "SLACK_APP_TOKEN": "xapp-1-another-secret",
            "SLACK_API_URL": "http://127.0.0.1:9/api/", "BOT_LOG_JSON": "1"}  # nothing listens on port 9
     out = run("slack", data_dir=tmp_path, env_extra=env)
-    assert out.returncode == 1
-    assert secret not in out.stdout + out.stderr and "xapp-1-another-secret" not in out.stdout + out.stderr
+    assert out.returncode == 1 and out.stderr == ""
     events = [json.loads(line) for line in out.stdout.splitlines()]  # services log JSON lines to stdout
-    failure = [e for e in events if e["level"] == "ERROR"]
-    assert len(failure) == 1 and "python -m bot slack failed" in failure[0]["message"]
-    assert "ConnectionRefusedError" in failure[0]["traceback"] and out.stderr == ""
+    [failure] = [e for e in events if e["level"] == "ERROR"]
+    assert failure["message"].startswith("python -m bot slack failed: could not reach Slack's Web API at "
+                                         "http://127.0.0.1:9/api/ (ClientConnectorError: Cannot connect")
+    assert "SLACK_API_URL" in failure["message"] and "traceback" not in failure
+    assert not any("Traceback" in line for line in out.stdout.splitlines())
+
+    debug = run("slack", data_dir=tmp_path, env_extra={**env, "BOT_LOG_LEVEL": "DEBUG"})
+    text = debug.stdout + debug.stderr
+    assert secret not in text and "xapp-1-another-secret" not in text
+    [traced] = [json.loads(line) for line in debug.stdout.splitlines() if "traceback of the failure" in line]
+    assert traced["level"] == "DEBUG" and "ConnectionRefusedError" in traced["traceback"]
 
 
 def test_settings_errors_are_one_line(tmp_path):
     out = run("search", "anything", data_dir=tmp_path, env_extra={"BOT_RATE_LIMIT": "lots"})
-    assert out.returncode == 2 and out.stderr.strip() == "error: BOT_RATE_LIMIT must be a whole number"
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert out.stderr.startswith("error: BOT_RATE_LIMIT must be a whole number") and "'lots'" in out.stderr
 
 
 def test_ask_without_an_answer_says_so_and_offers_the_closest_episodes(data_dir):
@@ -181,3 +189,21 @@ def test_ask_without_an_answer_says_so_and_offers_the_closest_episodes(data_dir)
     assert out.returncode == 0
     assert out.stdout.startswith("I couldn't find")
     assert "The closest episodes:" in out.stdout and "(s17e07)" in out.stdout and "“" not in out.stdout
+
+
+def test_version():
+    out = subprocess.run([sys.executable, "-m", "bot", "--version"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("python -m bot ") and out.stdout.split()[-1][0].isdigit()
+
+
+def test_eval_against_the_wrong_knowledge_warns_before_the_zeros(tmp_path, data_dir):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"question": "How do I deploy Kubeflow?", "doc": "kubeflow-in-production",
+                                     "start": 10, "end": 20}) + "\n")
+    out = run("eval", str(questions), "--json", data_dir=data_dir)
+    assert out.returncode == 0 and json.loads(out.stdout)["hit@5"] == 0
+    assert "warning: none of the 1 documents" in out.stderr and "--knowledge" in out.stderr
+    questions.write_text(json.dumps({"question": "How do I join Omdena?", "doc": SAMPLE_EPISODE,
+                                     "start": 2932, "end": 2932}) + "\n")
+    right = run("eval", str(questions), "--json", data_dir=data_dir)
+    assert right.returncode == 0 and "warning" not in right.stderr and "note" not in right.stderr

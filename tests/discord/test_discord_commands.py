@@ -6,7 +6,7 @@ import json
 import pytest
 from tests.fakes.discord_payloads import MODERATOR_ID, autocomplete, followup_of, member, slash
 from tests.discord.expectations import best_quote_start
-from tests.fakes.fake_discord import APP_ID, IMPOSTOR_ROLE, MOD_ROLE
+from tests.fakes.fake_discord import APP_ID, IMPOSTOR_ROLE, MANAGE_MESSAGES, MOD_ROLE, PIN_MESSAGES
 
 from bot.models import ANSWER, ERROR, Invocation, Reply
 
@@ -65,9 +65,9 @@ async def test_a_non_moderators_pin_is_refused_and_nothing_is_stored(bot, fake, 
 
 
 @pytest.mark.parametrize("who", [
-    member(MODERATOR_ID, permissions=(1 << 13) | (1 << 10) | (1 << 11)),   # Manage Messages here
+    member(MODERATOR_ID, permissions=PIN_MESSAGES | (1 << 10) | (1 << 11)),  # Pin Messages here, nothing more
     member(MODERATOR_ID, roles=[MOD_ROLE]),                                 # the configured role
-], ids=["manage-messages", "configured-role"])
+], ids=["pin-messages", "configured-role"])
 async def test_a_moderator_pins_an_answer(bot, fake, core, who):
     event = slash("pin", user=who, question="How do I find volunteer AI projects?",
                   target="https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=668s")
@@ -75,6 +75,15 @@ async def test_a_moderator_pins_an_answer(bot, fake, core, who):
     follow = await fake.wait_for_request("POST", followup_of(event))
     assert follow.body["content"].startswith("Pinned #1"), follow.body
     assert "How do I find volunteer AI projects?" in pins_text(core)
+
+
+async def test_manage_messages_without_pin_messages_grants_nothing(bot, fake, core):
+    event = slash("pin", user=member(MODERATOR_ID, permissions=MANAGE_MESSAGES | (1 << 10) | (1 << 11)),
+                  question="Q?", target="https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=668s")
+    await fake.dispatch("INTERACTION_CREATE", event)
+    follow = await fake.wait_for_request("POST", followup_of(event))
+    assert "Only moderators" in follow.body["content"]
+    assert "No pinned answers yet" in pins_text(core)
 
 
 async def test_a_role_named_like_the_moderator_role_grants_nothing(bot, fake, core):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from tests.fakes.discord_payloads import (MODERATOR_ID, bot_answer, button, followup_of, member, message_command, modal_submit,
                               slash, user_message)
 from tests.discord.expectations import best_quote_start
-from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, MANAGE_MESSAGES, MOD_ROLE, THREAD_ID
+from tests.fakes.fake_discord import APP_ID, CHANNEL_ID, MOD_ROLE, PIN_MESSAGES, THREAD_ID
 
 from bot.models import Invocation
 
@@ -37,7 +37,7 @@ async def test_a_moderator_pins_a_bot_answer_from_the_message_menu(bot, fake, co
 
 async def test_a_moderator_pins_a_youtube_link_message_with_the_question_from_a_modal(bot, fake, core):
     target = user_message("Great answer here https://www.youtube.com/watch?v=aHdaIwOEI8Q&t=668s")
-    moderator = member(MODERATOR_ID, permissions=MANAGE_MESSAGES | (1 << 10))
+    moderator = member(MODERATOR_ID, permissions=PIN_MESSAGES | (1 << 10))
     event = message_command("Pin as answer", target, user=moderator)
     await fake.dispatch("INTERACTION_CREATE", event)
     modal = await fake.wait_for_request("POST", callback_of(event))

@@ -29,7 +29,7 @@ async def test_sync_registers_every_command_globally(fake, settings):
     assert set(names) == set(commands) == EXPECTED
     assert commands["ask"]["description"] == command("ask").description
     assert commands[PIN_AS_ANSWER]["type"] == 3                       # a message context menu
-    assert int(commands["pin"]["default_member_permissions"]) == 1 << 13  # Manage Messages: a UI hint
+    assert int(commands["pin"]["default_member_permissions"]) == 1 << 51  # Pin Messages: a UI hint
     assert [o["name"] for o in commands["episode"]["options"]] == ["query"]
     assert commands["episode"]["options"][0]["autocomplete"] is True
     assert not fake.find("GET", r"/gateway.*")                        # REST only, no gateway session
@@ -85,3 +85,18 @@ def _fake_in_thread() -> tuple[FakeDiscord, asyncio.AbstractEventLoop]:
         await server.start()
         return server
     return asyncio.run_coroutine_threadsafe(start(), loop).result(5), loop
+
+
+async def test_clear_removes_one_servers_commands_and_leaves_the_global_ones(fake, settings):
+    """The README's "server first, then global": clearing the server afterwards means it
+    doesn't list every command twice."""
+    await discord_run.clear_commands(discord_run.build_client(None, settings.discord_moderator_roles), "token",
+                                     GUILD_ID)
+    put = await fake.wait_for_request("PUT", rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
+    assert put.body == []
+    assert not fake.find("PUT", rf"/applications/{APP_ID}/commands")
+
+
+def test_clear_and_sync_go_alone(capsys):
+    assert cli.main(["discord", "--sync", "--clear"], dotenv=None, setup_logging=lambda **kw: None) == 2
+    assert "--sync or --clear" in capsys.readouterr().err

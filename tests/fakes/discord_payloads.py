@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 
-from tests.fakes.fake_discord import (APP_ID, BASIC_PERMISSIONS, BOT_ID, CHANNEL_ID, GUILD_ID, MANAGE_MESSAGES,
+from tests.fakes.fake_discord import (APP_ID, BASIC_PERMISSIONS, BOT_ID, CHANNEL_ID, GUILD_ID, PIN_MESSAGES,
                           message_json, user_json)
 
 USER_ID = 700000000000000001
@@ -31,7 +31,7 @@ def interaction(kind: int, data: dict, *, user: dict | None = None, channel_id: 
         "version": 1, "guild_id": str(GUILD_ID), "channel_id": str(channel_id),
         "channel": {"id": str(channel_id), "type": channel_type, "guild_id": str(GUILD_ID), "name": "general",
                     "position": 0, "permission_overwrites": [], "nsfw": False},
-        "member": user or member(), "app_permissions": str(BASIC_PERMISSIONS | MANAGE_MESSAGES),
+        "member": user or member(), "app_permissions": str(BASIC_PERMISSIONS | PIN_MESSAGES),
         "locale": "en-US", "guild_locale": "en-US", "attachment_size_limit": 8 * 1024 * 1024,
         "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
     }

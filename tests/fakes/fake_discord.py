@@ -27,6 +27,7 @@ MOD_ROLE = 900000000000000030
 IMPOSTOR_ROLE = 900000000000000031   # any member could make it: named like the mods' role and id
 TIMESTAMP = "2024-03-01T12:00:00.000000+00:00"
 MANAGE_MESSAGES = 1 << 13
+PIN_MESSAGES = 1 << 51             # split from Manage Messages by Discord; what moderators need here
 BASIC_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)   # view channel, send messages, use app commands
 
 
@@ -101,6 +102,7 @@ class FakeDiscord:
         self.ready = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.followup_delay = 0.0   # seconds each interaction follow-up takes (a slow Discord)
 
     # --- lifecycle -------------------------------------------------------------------
     async def start(self) -> None:
@@ -156,6 +158,10 @@ class FakeDiscord:
         body = json.loads(raw) if raw and request.content_type == "application/json" else None
         if body is None and raw and request.content_type.startswith("multipart"):
             body = {"multipart": raw.decode("utf-8", "replace")}
+        if self.followup_delay and request.method == "POST" and path.startswith("/webhooks/"):
+            await asyncio.sleep(self.followup_delay)
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)   # the bot hung up: the follow-up never arrived
         record = Recorded(request.method, path, dict(request.query), body)
         async with self._changed:
             self.requests.append(record)

@@ -41,6 +41,7 @@ class FakeSlack:
         self._ws_ready = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.answer_delay = 0.0   # seconds each post of an answer takes (a slow Slack)
 
     # ---- lifecycle ------------------------------------------------------------------
 
@@ -108,6 +109,12 @@ class FakeSlack:
 
     # ---- Web API --------------------------------------------------------------------
 
+    async def _slowly(self, request: web.Request) -> bool:
+        """Take `answer_delay`; False when the caller hung up meanwhile (nothing arrived)."""
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
+        return request.transport is not None and not request.transport.is_closing()
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = dict(request.query)
@@ -118,6 +125,8 @@ class FakeSlack:
             else:
                 params.update(parse_qsl(body.decode()))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method.startswith("chat.") and not await self._slowly(request):
+            return web.Response(status=499)
         await self._record(Call(method, params, token=token))
         failures = self._failures.get(method)
         if failures:
@@ -160,6 +169,8 @@ class FakeSlack:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         params = await request.json()
+        if not await self._slowly(request):
+            return web.Response(status=499)
         await self._record(Call("response_url", params, path=request.match_info["rid"]))
         failures = self._failures.get("response_url")
         if failures:   # e.g. fail("response_url", "expired_url", status=404): nothing was shown

@@ -9,6 +9,7 @@ import aiohttp
 from bot.adapters.slack.service import EVENTS_PATH, build, serve_http
 from bot.app.services import slack_config
 from bot.app.wiring import open_database, slack_state
+from bot.metrics import NO_METRICS, Metrics
 from tests.fakes.slack_requests import SlackHttp
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,10 +35,12 @@ class RunningApp:
         self.db.close()
 
 
-async def start_http_app(settings, core) -> RunningApp:
+async def start_http_app(settings, core, pages=None, metrics: Metrics = NO_METRICS) -> RunningApp:
+    """The app as `serve_slack` runs it in HTTP mode, on a free port; `pages` as serve_http takes them."""
     db = open_database(settings)   # a handle of the adapter's own, as `serve_slack` opens
-    service = build(slack_config(settings), core, True, slack_state(settings, db))
-    runner = await serve_http(service.app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret)
+    service = build(slack_config(settings), core, True, slack_state(settings, db), metrics)
+    runner = await serve_http(service.app, "127.0.0.1", 0, signing_secret=settings.slack_signing_secret,
+                              pages=pages)
     port = runner.addresses[0][1]
     session = aiohttp.ClientSession()
     app = RunningApp(service, runner, SlackHttp(f"http://127.0.0.1:{port}{EVENTS_PATH}", session), db)

@@ -94,18 +94,51 @@ def test_compose_has_both_platforms_sharing_one_image_and_one_volume(compose):
     for service in services.values():
         data_dir = service["environment"]["BOT_DATA_DIR"]
         assert f"bot-data:{data_dir}" in service["volumes"]
-        assert service["env_file"] == ".env" and service["restart"] == "unless-stopped"
+        assert "env_file" not in service   # .env whole would hand every token to every service
+    assert all(services[name]["restart"] == "unless-stopped" for name in ("slack", "discord", "slack-http"))
+
+
+def given_names(service) -> set[str]:
+    return set(service["environment"])
+
+
+def test_each_service_gets_only_its_own_secrets(compose):
+    secrets = {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DISCORD_TOKEN", "BOT_SYNC_TOKEN"}
+    given = {name: secrets & set(s["environment"]) for name, s in compose["services"].items()}
+    assert given == {"slack": {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"}, "discord": {"DISCORD_TOKEN"},
+                     "slack-http": {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}, "sync": {"BOT_SYNC_TOKEN"}}
+    for service in compose["services"].values():   # each filled in from .env by compose
+        for name in given_names(service) & secrets:
+            assert service["environment"][name] == f"${{{name}:-}}"
+
+
+def test_every_documented_setting_reaches_a_service(compose, postgres_compose):
+    passed = set()
+    for services in (compose["services"], postgres_compose["services"]):   # BOT_DATABASE_URL: with PostgreSQL
+        passed |= set().union(*(given_names(s) for s in services.values() if s.get("environment")))
+    passed |= env_used_by_compose(compose) | {"POSTGRES_PASSWORD"}
+    missing = env_documented() - passed
+    assert not missing, f"set in .env but never given to a container: {sorted(missing)}"
+
+
+def test_logs_are_rotated(compose):
+    for service in compose["services"].values():
+        assert service["logging"]["driver"] == "json-file"
+        assert service["logging"]["options"]["max-size"] and int(service["logging"]["options"]["max-file"]) >= 2
 
 
 def test_every_service_command_is_a_real_cli_job(compose):
     assert command_words(compose["services"]["slack"]["command"])[3] == "slack"
     assert command_words(compose["services"]["discord"]["command"])[3] == "discord"
     for service in compose["services"].values():
-        assert_cli_job(command_words(service["command"]))
+        assert_cli_job(command_words(service.get("entrypoint") or []) + command_words(service["command"]))
 
 
 def test_every_service_checks_its_health_with_the_cli(compose):
-    for service in compose["services"].values():
+    for name, service in compose["services"].items():
+        if service["healthcheck"].get("disable"):
+            assert name == "sync"   # a one-off job, not a service to watch
+            continue
         test = service["healthcheck"]["test"]
         assert test[0] in ("CMD", "CMD-SHELL")
         words = test[1:] if test[0] == "CMD" else shlex.split(test[1])
@@ -197,3 +230,42 @@ def test_the_postgres_file_adds_a_checked_server_and_two_slack_replicas_on_it(co
     [url] = urls   # every bot service on the one database
     assert url.startswith("postgresql://") and "@postgres:5432/" in url
     assert set(compose["services"]) <= set(services)   # no service left on SQLite beside them
+
+
+def test_dependencies_install_from_the_constraints_in_a_layer_before_the_code():
+    """A code edit rebuilds only the layers after `COPY bot`: the dependencies, pinned by
+    constraints.txt, are installed before it and the package itself without them."""
+    steps = dockerfile_instructions()
+    copy_code = steps.index(("COPY", "bot ./bot"))
+    [deps] = [i for i, (op, arg) in enumerate(steps) if op == "RUN" and "-c constraints.txt" in arg]
+    assert deps < copy_code
+    assert all("bot" not in arg.split()[:-1] for op, arg in steps[:deps] if op == "COPY")
+    [install] = [arg for op, arg in steps[copy_code:] if op == "RUN" and "pip install" in arg]
+    assert "--no-deps" in install
+
+
+def test_constraints_pin_every_dependency():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = dict(re.findall(r"^([a-z0-9-]+)==(\S+)$", (ROOT / "constraints.txt").read_text(), re.M))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = [*project["project"]["dependencies"], *project["project"]["optional-dependencies"]["test"],
+              *project["build-system"]["requires"]]
+    for line in wanted:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in constraints.txt: run .ci/lock.py"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (line, pins[name])
+
+
+def test_prometheus_scrapes_every_service_on_its_metrics_port(compose):
+    overlay = yaml.safe_load((ROOT / "docker-compose.metrics.yml").read_text())
+    config = yaml.safe_load((ROOT / "prometheus.yml").read_text())
+    mounted = overlay["services"]["prometheus"]["volumes"][0].split(":")[0]
+    assert (ROOT / mounted).resolve() == (ROOT / "prometheus.yml").resolve()
+    targets = {t for job in config["scrape_configs"] for c in job["static_configs"] for t in c["targets"]}
+    chat = {name for name in compose["services"] if name != "sync"}
+    assert targets == {f"{name}:{compose['services'][name]['environment']['BOT_METRICS_PORT']}" for name in chat}

@@ -11,6 +11,7 @@ from bot.app.settings import Settings
 from bot.retrieval.search import Searcher
 from bot.retrieval.cached_index import open_index
 from bot.ops.sync import SyncError, clean_path, name_from_url, sync_archive
+from bot.ops.sync_status import read_sync_status
 
 from tests.fakes.git_repo import ArchiveRepo, checkout_files as snapshot, git
 
@@ -200,3 +201,40 @@ def test_a_sync_killed_between_the_renames_puts_the_previous_checkout_back(origi
     assert sync_archive(data_dir, str(origin.path), paths=PATHS).action == "unchanged"
     assert snapshot(root) == before
     assert sorted(p.name for p in (data_dir / "archive").iterdir()) == [".sync.lock", "website"]
+
+
+def test_fresh_after_a_force_push_reclones_with_the_recorded_repository_and_paths(origin, data_dir, monkeypatch,
+                                                                                   capsys, tmp_path):
+    """The advice a refused update prints (`sync --fresh`) works as printed, and keeps the
+    folder filter: the site's layouts and README never join the knowledge."""
+    monkeypatch.setenv("BOT_DATA_DIR", str(data_dir))
+    (tmp_path / "sample").mkdir()
+    args = ["--knowledge", str(tmp_path / "sample")]
+    assert main(["sync", "--repo", str(origin.path), "--path", "_podcast", "--path", "_people", *args]) == 0
+    root = archive_root(data_dir, "website")
+    rewritten = origin.rewrite_last_commit()
+    assert main(["sync", *args]) == 1
+    assert "run sync again with --fresh" in capsys.readouterr().out
+    assert main(["sync", "--fresh", *args]) == 0
+    assert "website: cloned" in capsys.readouterr().out
+    assert git(root, "rev-parse", "HEAD") == rewritten
+    assert sorted(p.name for p in root.iterdir() if p.name != ".git") == ["_people", "_podcast"]
+    [record] = read_archives(data_dir)
+    assert record.paths == PATHS and record.branch == "main"
+
+    origin.rewrite_last_commit()
+    assert main(["sync", "--fresh", "--repo", str(origin.path), *args]) == 0   # --repo without --path
+    assert sorted(p.name for p in root.iterdir() if p.name != ".git") == ["_people", "_podcast"]
+    assert read_archives(data_dir)[0].paths == PATHS
+    [status] = read_sync_status(data_dir)   # what the services' /metrics report
+    assert status.runs == {"cloned": 3, "failed": 1} and status.last_result == "cloned"
+    assert status.last_success == status.last_run
+
+
+def test_new_paths_replace_the_recorded_ones(origin, data_dir):
+    sync_archive(data_dir, str(origin.path), paths=PATHS)
+    origin.write("_posts/omdena.md", "# Omdena\n\nApply to a project on their website.\n")
+    origin.commit("a post")
+    outcome = sync_archive(data_dir, str(origin.path), paths=(*PATHS, "_posts"))
+    assert outcome.action == "cloned" and outcome.archive.paths == (*PATHS, "_posts")
+    assert (archive_root(data_dir, "website") / "_posts" / "omdena.md").exists()

@@ -4,10 +4,13 @@ Thin by design: each event becomes one `Invocation`, the core (sync) runs in a w
 thread, and the `Reply` is rendered by `discord_render`. Every interaction is deferred
 first (Discord allows 3 s), every send allows no mentions, and every failure reaches the
 user as a private message with a reference id and the log with its traceback.
+Each piece of work counts itself in `in_flight` until it is answered; once the service
+is stopping, a new command is told to try again instead of being taken.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Callable, Iterable, Mapping
 
@@ -15,6 +18,8 @@ import discord
 from discord import app_commands
 
 from bot.errors import new_error_ref
+from bot.inflight import InFlight
+from bot.metrics import NO_METRICS, Metrics
 from bot.models import ERROR, REFUSED, REPLY_TO_ANSWER, Invocation, Reply
 
 from bot.adapters.discord.commands import register_commands
@@ -29,7 +34,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 PRIVATE_COMMANDS = frozenset({"pin", "unpin", "pins", "help"})  # answered to the asker only
-NOT_A_MODERATOR = "Only moderators (Manage Messages in this channel) can pin answers."
+NOT_A_MODERATOR = "Only moderators (Pin Messages in this channel) can pin answers."
+RESTARTING = "I'm restarting; please ask again in a minute."
 NOTHING_TO_PIN = ("That message has neither one of my answers nor a YouTube link with a time "
                   "(…&t=123s), so there is nothing to pin.")
 
@@ -44,14 +50,29 @@ def bot_intents() -> discord.Intents:
     return intents
 
 
+def _taken_in_flight(handler):
+    """An interaction's work, counted in `in_flight` until answered; once the service is
+    stopping, a new interaction is told to ask again instead of being taken."""
+    @functools.wraps(handler)
+    async def counted(self: "PodcastBot", interaction: discord.Interaction, *args, **kwargs) -> None:
+        with self.in_flight.track():
+            if self.in_flight.stopping:
+                await self.send_private(interaction, DiscordMessage(RESTARTING, (), True))
+                return
+            await handler(self, interaction, *args, **kwargs)
+    return counted
+
+
 class PodcastBot(discord.Client):
     def __init__(self, core, *, moderator_roles: Iterable[str] = (),
                  episode_titles: Callable[[], list[tuple[str, str | None]]] | None = None,
-                 **options) -> None:
+                 metrics: Metrics = NO_METRICS, **options) -> None:
         options.setdefault("intents", bot_intents())
         options.setdefault("allowed_mentions", no_mentions())
         super().__init__(**options)
         self.core = core
+        self.in_flight = InFlight()
+        self.metrics = metrics
         self.moderator_roles = moderator_role_ids(moderator_roles)   # ids only; a name is refused
         self.episode_titles = episode_titles or (lambda: [])
         self.tree = app_commands.CommandTree(self)
@@ -66,6 +87,7 @@ class PodcastBot(discord.Client):
         log.info("connected to Discord as %s in %d server(s)", self.user, len(self.guilds))
 
     # --- slash commands --------------------------------------------------------------------
+    @_taken_in_flight
     async def run_command(self, interaction: discord.Interaction, command: str, text: str = "",
                           options: Mapping[str, str] | None = None) -> None:
         if not await self._defer(interaction, private=command in PRIVATE_COMMANDS):
@@ -80,6 +102,7 @@ class PodcastBot(discord.Client):
         except Exception:
             ref = new_error_ref()
             log.exception("core failed on /%s (ref %s)", invocation.command, ref)
+            self.metrics.failed(PLATFORM, "core")
             return Reply(kind=ERROR, text=f"Sorry, something went wrong (ref {ref}).", ephemeral=True,
                          error_ref=ref)
 
@@ -94,9 +117,11 @@ class PodcastBot(discord.Client):
     async def report_failure(self, interaction: discord.Interaction, what: str, error: BaseException) -> None:
         ref = new_error_ref()
         log.error("%s failed (ref %s)", what, ref, exc_info=error)
+        self.metrics.failed(PLATFORM, what.lstrip("/"))
         await self.send_private(interaction, error_message(ref))
 
     # --- pins from a message -------------------------------------------------------------
+    @_taken_in_flight
     async def pin_from_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         if not self._is_moderator(interaction):
             log.info("refused 'Pin as answer' for %s (not a moderator)", interaction.user.id)
@@ -113,6 +138,7 @@ class PodcastBot(discord.Client):
             return
         await self.send_private(interaction, DiscordMessage(NOTHING_TO_PIN, (), True))
 
+    @_taken_in_flight
     async def pin_link(self, interaction: discord.Interaction, message: discord.Message,
                        question: str, link: str) -> None:
         """The modal's answer: pin `link` as the answer to `question`."""
@@ -143,6 +169,7 @@ class PodcastBot(discord.Client):
             (found for e in message.embeds if (found := answer_id_from_footer(e.footer.text))), None)
 
     # --- feedback buttons -----------------------------------------------------------------
+    @_taken_in_flight
     async def record_feedback(self, interaction: discord.Interaction, answer_id: str, helpful: bool) -> None:
         if not await self._defer(interaction, private=True):
             return
@@ -162,13 +189,21 @@ class PodcastBot(discord.Client):
             or (replying_to is not None and bool(message.content.strip()))
         if not addressed:
             return
+        with self.in_flight.track():
+            if self.in_flight.stopping:
+                rendered = DiscordMessage(RESTARTING, (), False)
+            else:
+                rendered = await self._answer_message(message, replying_to)
+            await self._reply_to(message, rendered)
+
+    async def _answer_message(self, message: discord.Message, replying_to: str | None) -> DiscordMessage:
         try:
-            rendered = render(await self.call_core(self._mention_invocation(message, replying_to)))
+            return render(await self.call_core(self._mention_invocation(message, replying_to)))
         except Exception:
             ref = new_error_ref()
             log.exception("answering message %s failed (ref %s)", message.id, ref)
-            rendered = error_message(ref)
-        await self._reply_to(message, rendered)
+            self.metrics.failed(PLATFORM, "mention")
+            return error_message(ref)
 
     def _mention_invocation(self, message: discord.Message, replying_to: str | None = None) -> Invocation:
         command, text = mention_request(message.content, self.user.id)
@@ -200,6 +235,7 @@ class PodcastBot(discord.Client):
             await message.channel.send(**kwargs)
         except REST_ERRORS as exc:
             log.error("could not answer message %s in %s: %s", message.id, message.channel.id, describe(exc))
+            self.metrics.failed(PLATFORM, "delivery")
 
     # --- sending ---------------------------------------------------------------------------------
     async def _defer(self, interaction: discord.Interaction, private: bool) -> bool:
@@ -258,7 +294,7 @@ class PodcastBot(discord.Client):
     def _is_moderator(self, interaction: discord.Interaction) -> bool:
         """Checked on every use: the permissions come with the interaction, resolved for this channel."""
         roles = getattr(interaction.user, "roles", [])
-        return is_moderator(interaction.permissions.manage_messages, (r.id for r in roles), self.moderator_roles)
+        return is_moderator(interaction.permissions.pin_messages, (r.id for r in roles), self.moderator_roles)
 
 
 async def _logged_send(interaction: discord.Interaction, sending, what: str) -> None:

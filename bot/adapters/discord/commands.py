@@ -49,7 +49,7 @@ def register_commands(tree: app_commands.CommandTree, bot: "PodcastBot") -> None
         question="The question the pin answers (or `alias PIN_ID`, or `last`)",
         target="YouTube link with t=, DOC@MM:SS, a note with a link, or `last` (default)")
     @app_commands.guild_only()
-    @app_commands.default_permissions(manage_messages=True)  # UI hint only; checked again at run time
+    @app_commands.default_permissions(pin_messages=True)  # UI hint only; checked again at run time
     async def pin(interaction: discord.Interaction, question: app_commands.Range[str, 1, 500],
                   target: app_commands.Range[str, 1, 500] | None = None) -> None:
         await bot.run_command(interaction, "pin", pin_text(question, target))
@@ -57,7 +57,7 @@ def register_commands(tree: app_commands.CommandTree, bot: "PodcastBot") -> None
     @tree.command(name="unpin", description=_about("unpin"))
     @app_commands.describe(pin_id="The pin's number, as /pins shows it")
     @app_commands.guild_only()
-    @app_commands.default_permissions(manage_messages=True)
+    @app_commands.default_permissions(pin_messages=True)
     async def unpin(interaction: discord.Interaction, pin_id: app_commands.Range[int, 1]) -> None:
         await bot.run_command(interaction, "unpin", str(pin_id), {"pin_id": str(pin_id)})
 
@@ -71,7 +71,7 @@ def register_commands(tree: app_commands.CommandTree, bot: "PodcastBot") -> None
 
     @tree.context_menu(name=PIN_AS_ANSWER)
     @app_commands.guild_only()
-    @app_commands.default_permissions(manage_messages=True)
+    @app_commands.default_permissions(pin_messages=True)
     async def pin_as_answer(interaction: discord.Interaction, message: discord.Message) -> None:
         await bot.pin_from_message(interaction, message)
 

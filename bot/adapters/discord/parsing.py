@@ -65,12 +65,14 @@ def answer_id_from_custom_ids(custom_ids: Iterable[str | None]) -> str | None:
     return None
 
 
-def is_moderator(manage_messages: bool, role_ids: Iterable[int], moderator_roles: Iterable[int]) -> bool:
-    """Manage Messages in this channel, or one of the configured moderator role ids.
+def is_moderator(pin_messages: bool, role_ids: Iterable[int], moderator_roles: Iterable[int]) -> bool:
+    """Pin Messages in this channel (the narrow permission Discord split from Manage
+    Messages: exactly what pinning answers is about), or one of the configured moderator
+    role ids.
 
     Never by role name: anyone allowed to create or rename a role could take a
     moderator's name (or even the id's digits as a name)."""
-    if manage_messages:
+    if pin_messages:
         return True
     wanted = set(moderator_roles)
     return bool(wanted) and any(r in wanted for r in role_ids)

@@ -9,9 +9,12 @@ import logging
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.command_table import COMMANDS
+from bot.inflight import InFlight
+from bot.metrics import NO_METRICS, Metrics
 
+from bot.adapters.slack.command_names import slack_commands
 from bot.adapters.slack.handlers import SlackHandlers
+from bot.adapters.slack.manifest import PIN_SHORTCUT
 from bot.adapters.slack.memory import SlackState
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import HELPFUL, NOT_HELPFUL, SHARE
@@ -19,13 +22,14 @@ from bot.adapters.slack.render import HELPFUL, NOT_HELPFUL, SHARE
 log = logging.getLogger(__name__)
 
 # Read by the command-parity test: equal to the command table and to slack/manifest.json.
-SLACK_COMMANDS: tuple[str, ...] = tuple(f"/{c.name}" for c in COMMANDS)
-PIN_SHORTCUT = "pin_as_answer"       # callback_id of the message shortcut in the manifest
+SLACK_COMMANDS: tuple[str, ...] = slack_commands()
 
 
 def build_app(core, client: AsyncWebClient, state: SlackState, moderators: ModeratorCheck,
-              signing_secret: str = "", http: bool = True) -> AsyncApp:
-    """`core` offers handle(Invocation) -> Reply and feedback(...) -> Reply (sync)."""
+              signing_secret: str = "", http: bool = True, command_prefix: str = "",
+              in_flight: InFlight | None = None, metrics: Metrics = NO_METRICS) -> AsyncApp:
+    """`core` offers handle(Invocation) -> Reply and feedback(...) -> Reply (sync);
+    the slash commands are the command table's names after `command_prefix`."""
     bolt_log = logging.getLogger("slack_bolt.App")
     if not any(isinstance(f, _ClientTokenNotice) for f in bolt_log.filters):
         bolt_log.addFilter(_ClientTokenNotice())
@@ -36,8 +40,8 @@ def build_app(core, client: AsyncWebClient, state: SlackState, moderators: Moder
         process_before_response=False,       # ack goes back at once; the work runs after it
         logger=bolt_log,
     )
-    handlers = SlackHandlers(core, state, moderators)
-    for name in SLACK_COMMANDS:
+    handlers = SlackHandlers(core, state, moderators, command_prefix, in_flight, metrics)
+    for name in slack_commands(command_prefix):
         app.command(name)(handlers.on_command)
     app.event("app_mention")(handlers.on_mention)
     app.event("message")(handlers.on_message)

@@ -3,10 +3,13 @@
 Listeners never let an exception escape: Bolt would only log it, and the user would be
 left with silence. `_guarded` logs it with a reference id and tells the user instead.
 What the adapter remembers across events and replicas is `memory.EventMemory`.
+Every listener counts itself in `in_flight` from its first line (before the
+acknowledgement) to its answer, so a stopping service can wait for what it acknowledged.
 """
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
@@ -14,9 +17,12 @@ import time
 from bot import models
 from bot.command_table import command as command_spec
 from bot.errors import new_error_ref
+from bot.inflight import InFlight
+from bot.metrics import NO_METRICS, Metrics
 from bot.models import Invocation, Reply
 
 from bot.adapters.slack import delivery as send
+from bot.adapters.slack.command_names import command_of, with_prefix
 from bot.adapters.slack.memory import EventMemory, SlackState
 from bot.adapters.slack.moderators import ModeratorCheck
 from bot.adapters.slack.render import ANSWER_BLOCK_PREFIX, HELPFUL, SlackMessage, render, text_message
@@ -34,21 +40,26 @@ CORE_CONCURRENCY = 8
 
 
 class SlackHandlers:
-    def __init__(self, core, state: SlackState, moderators: ModeratorCheck) -> None:
+    def __init__(self, core, state: SlackState, moderators: ModeratorCheck, command_prefix: str = "",
+                 in_flight: InFlight | None = None, metrics: Metrics = NO_METRICS) -> None:
         self.core = core
         self.memory = EventMemory(state)
         self.moderators = moderators
+        self.command_prefix = command_prefix
+        self.in_flight = in_flight or InFlight()
+        self.metrics = metrics
         self._core_slots = asyncio.Semaphore(CORE_CONCURRENCY)
 
     # ---- slash commands -------------------------------------------------------------
 
     async def on_command(self, ack, command: dict, respond, client) -> None:
-        await ack()   # first: Slack gives up after 3 s
-        user = command.get("user_id", "")
-        await self._guarded(self._command, user, respond=respond, client=client, command=command)
+        with self.in_flight.track():
+            await ack()   # first: Slack gives up after 3 s
+            user = command.get("user_id", "")
+            await self._guarded(self._command, user, respond=respond, client=client, command=command)
 
     async def _command(self, command: dict, respond, client) -> None:
-        name = command["command"].lstrip("/")
+        name = command_of(command["command"], self.command_prefix)
         user, text = command["user_id"], command.get("text", "")
         invocation = Invocation(
             platform=PLATFORM, user_id=user, user_name=command.get("user_name") or user,
@@ -66,11 +77,13 @@ class SlackHandlers:
     # ---- events -------------------------------------------------------------------
 
     async def on_mention(self, body: dict, event: dict, client, context) -> None:
-        # Events are acknowledged by Bolt before this runs.
+        # Events are acknowledged by Bolt before this runs (its first step is scheduled
+        # before the HTTP response goes back: see InFlight.drained).
         if _from_a_bot(event):
             return
-        await self._guarded(self._answer_once, event.get("user", ""), client=client, body=body, event=event,
-                            channel=event.get("channel"), thread_ts=_thread_of(event), context=context)
+        with self.in_flight.track():
+            await self._guarded(self._answer_once, event.get("user", ""), client=client, body=body, event=event,
+                                channel=event.get("channel"), thread_ts=_thread_of(event), context=context)
 
     async def on_message(self, body: dict, event: dict, client, context) -> None:
         if event.get("subtype") or _from_a_bot(event) or not event.get("user"):
@@ -80,14 +93,16 @@ class SlackHandlers:
         if not (is_dm or mentions_bot):
             return
         thread = event.get("thread_ts") if is_dm else _thread_of(event)
-        await self._guarded(self._answer_once, event["user"], client=client, body=body, event=event,
-                            channel=event.get("channel"), thread_ts=thread, context=context)
+        with self.in_flight.track():
+            await self._guarded(self._answer_once, event["user"], client=client, body=body, event=event,
+                                channel=event.get("channel"), thread_ts=thread, context=context)
 
     async def _answer_once(self, body: dict, event: dict, client, context) -> None:
         """De-duplicated inside the guard; a store that can't be used still gets the user a reply."""
         attempt, keys = await self.memory.claim(body.get("event_id"), _event_keys(body, event))
         if not attempt:
             log.info("duplicate Slack event %s ignored", body.get("event_id"))
+            self.metrics.duplicate(PLATFORM)
             return
         async with self.memory.working_on(keys):
             if attempt > 1 and await self._answered_before_a_crash(event, client, context):
@@ -115,15 +130,17 @@ class SlackHandlers:
         message = render(reply)
         if not await send.to_user(client, user, message, channel, thread, private=private):
             log.error("answer to %s in %s could not be delivered by any route", user, channel)
+            self.metrics.failed(PLATFORM, "delivery")
             return False
         return True
 
     # ---- interactivity ----------------------------------------------------------------
 
     async def on_share(self, ack, action: dict, body: dict, respond, client) -> None:
-        await ack()
-        await self._guarded(self._share, body["user"]["id"], respond=respond, client=client,
-                            action=action, body=body)
+        with self.in_flight.track():
+            await ack()
+            await self._guarded(self._share, body["user"]["id"], respond=respond, client=client,
+                                action=action, body=body)
 
     async def _share(self, action: dict, body: dict, respond, client) -> None:
         stored = await self.memory.recall(action.get("value", ""))
@@ -143,9 +160,10 @@ class SlackHandlers:
                 replace_original=False)
 
     async def on_feedback(self, ack, action: dict, body: dict, respond, client) -> None:
-        await ack()
-        await self._guarded(self._feedback, body["user"]["id"], respond=respond, client=client,
-                            action=action, body=body)
+        with self.in_flight.track():
+            await ack()
+            await self._guarded(self._feedback, body["user"]["id"], respond=respond, client=client,
+                                action=action, body=body)
 
     async def _feedback(self, action: dict, body: dict, respond, client) -> None:
         helpful = action["action_id"] == HELPFUL
@@ -156,9 +174,10 @@ class SlackHandlers:
                                    _thread_of_container(body), replace_original=False)
 
     async def on_pin_shortcut(self, ack, shortcut: dict, respond, client, context) -> None:
-        await ack()
-        await self._guarded(self._pin_shortcut, shortcut["user"]["id"], respond=respond, client=client,
-                            shortcut=shortcut, context=context)
+        with self.in_flight.track():
+            await ack()
+            await self._guarded(self._pin_shortcut, shortcut["user"]["id"], respond=respond, client=client,
+                                shortcut=shortcut, context=context)
 
     async def _pin_shortcut(self, shortcut: dict, respond, client, context) -> None:
         message, user = shortcut.get("message") or {}, shortcut["user"]
@@ -181,6 +200,7 @@ class SlackHandlers:
     async def on_unexpected_error(self, error: Exception, body: dict) -> None:
         # Bolt's global handler: only reached for failures outside our listeners' guard.
         log.error("unhandled Slack request error: %s", type(error).__name__, exc_info=error)
+        self.metrics.failed(PLATFORM, "bolt")
 
     # ---- helpers ------------------------------------------------------------------
 
@@ -192,6 +212,7 @@ class SlackHandlers:
         except Exception:
             ref = new_error_ref()
             log.exception("Slack request failed (ref %s)", ref)
+            self.metrics.failed(PLATFORM, work.__name__.strip("_"))
             await send.report_failure(client, user, ref, channel, thread_ts, respond)
         finally:
             log.debug("%s done in %.0f ms", work.__name__, (time.perf_counter() - started) * 1000)
@@ -199,6 +220,8 @@ class SlackHandlers:
     async def _call_core(self, invocation: Invocation) -> Reply:
         async with self._core_slots:
             reply = await asyncio.to_thread(self.core.handle, invocation)
+        if self.command_prefix and reply.kind in (models.INFO, models.ERROR, models.REFUSED):
+            reply = dataclasses.replace(reply, text=with_prefix(reply.text, self.command_prefix))   # help, usage
         log.info("slack %s by %s in %s -> %s%s", invocation.command, invocation.user_id, invocation.channel_id,
                  reply.kind, f" (ref {reply.error_ref})" if reply.error_ref else "")
         return reply

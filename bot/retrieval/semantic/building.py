@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Callable
-
 import numpy as np
 
+from bot.progress import Progress, no_progress
 from bot.retrieval.semantic.chunks import chunk_table
 from bot.retrieval.semantic.layer import SemanticLayer
 from bot.retrieval.semantic.vector_store import VectorStore
@@ -17,11 +16,9 @@ log = logging.getLogger(__name__)
 
 BATCH = 256  # chunks embedded between two writes of the store
 
-Progress = Callable[[int, int], None]  # (embedded so far, to embed)
-
 
 def build_layer(index, embedder, store_folder: Path, max_missing: int | None = None,
-                progress: Progress | None = None) -> SemanticLayer | None:
+                progress: Progress = no_progress) -> SemanticLayer | None:
     """The layer for `index`, embedding the chunks the store lacks; None when more than
     `max_missing` are missing (the caller answers with words alone meanwhile)."""
     keys, bounds, texts = chunk_table(index.passages[row] for row in range(len(index.passages)))
@@ -36,6 +33,5 @@ def build_layer(index, embedder, store_folder: Path, max_missing: int | None = N
     for start in range(0, len(todo), BATCH):
         batch = todo[start:start + BATCH]
         store = store.add(keys[batch], embedder.embed([texts[i] for i in batch]))
-        if progress is not None:
-            progress(min(start + BATCH, len(todo)), len(todo))
+        progress("embedding chunks", min(start + BATCH, len(todo)), len(todo))
     return SemanticLayer(embedder, store, keys, bounds)
