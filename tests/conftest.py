@@ -60,3 +60,11 @@ def _restore_root_logging():
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _words_alone(monkeypatch):
+    """Tests answer by BM25 alone unless they test the semantic layer (tests/retrieval/
+    semantic): embedding an archive costs seconds per test, and the CLI and services a
+    test starts read BOT_SEMANTIC like a deployment does."""
+    monkeypatch.setenv("BOT_SEMANTIC", "0")

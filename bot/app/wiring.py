@@ -55,16 +55,18 @@ def load_embedder(settings: Settings):
 
 
 def searcher_for(settings: Settings, index, embedder, max_missing: int | None = NEW_EPISODE_CHUNKS,
-                 progress: Progress = no_progress):
+                 progress: Progress = no_progress, should_stop: Callable[[], bool] = lambda: False):
     """A searcher over `index`, with the semantic layer when there is an embedder and at
-    most `max_missing` chunks still to embed (None: embed them all now)."""
+    most `max_missing` chunks still to embed (None: embed them all now, unless
+    `should_stop()` turns true first)."""
     from bot.retrieval.search import Searcher
 
     layer = None
     if embedder is not None:
         from bot.retrieval.semantic.building import build_layer
 
-        layer = build_layer(index, embedder, settings.cache_dir / "vectors" / embedder.model_id, max_missing, progress)
+        layer = build_layer(index, embedder, settings.cache_dir / "vectors" / embedder.model_id, max_missing, progress,
+                            should_stop)
     return Searcher(index, semantic=layer)
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -35,8 +36,12 @@ class LiveKnowledge:
     task: asyncio.Task | None
 
     upgrade: asyncio.Task | None = None  # the semantic layer, swapped in when its vectors are ready
+    # Tells the upgrade's embedding thread to stop: cancelling the task can't stop a thread,
+    # and the process can't exit before it ends (what it embedded is kept for next time).
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     async def stop(self) -> None:
+        self.stopping.set()
         for task in (self.task, self.upgrade):
             if task is not None:
                 task.cancel()
@@ -63,18 +68,19 @@ async def start_live_knowledge(sources: KnowledgeSources, cache_dir: Path, handl
         log.info("live reload: checking knowledge every %s s", reload_seconds)
     else:
         log.info("live reload is off (BOT_RELOAD_SECONDS=0)")
-    upgrade = None
+    live = LiveKnowledge(watcher, announcer, task)
     if make_searcher is not None and getattr(handle.searcher, "semantic", None) is None:
-        upgrade = asyncio.create_task(_semantic_upgrade(handle, make_searcher), name="semantic-layer")
-    return LiveKnowledge(watcher, announcer, task, upgrade)
+        live.upgrade = asyncio.create_task(_semantic_upgrade(handle, make_searcher, live.stopping),
+                                           name="semantic-layer")
+    return live
 
 
-async def _semantic_upgrade(handle, make_searcher) -> None:
+async def _semantic_upgrade(handle, make_searcher, stopping: threading.Event) -> None:
     """Embed what the semantic layer lacks, off the event loop, and swap it in (unless a
     reload brought another index meanwhile: that one was made with its layer)."""
     generation = handle.generation
     try:
-        searcher = await asyncio.to_thread(make_searcher, handle.searcher.index)
+        searcher = await asyncio.to_thread(make_searcher, handle.searcher.index, should_stop=stopping.is_set)
     except Exception:  # the layer is a bonus: words alone keep answering
         log.exception("the semantic layer could not be built; answering by words alone")
         return

@@ -49,8 +49,8 @@ class RankingSettings:
     concept_vocabulary: int = 10_000
     # The semantic layer, when there is one: how many of BM25's best passages it re-ranks,
     # and how much meaning counts against words (docs/retrieval.md).
-    semantic_candidates: int = 300
-    semantic_weight: float = 0.4
+    semantic_candidates: int = 100
+    semantic_weight: float = 0.6
 
 
 class Searcher:

@@ -45,7 +45,7 @@ def run_main(argv: list[str]) -> int:
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(knowledge=(KNOWLEDGE,), data_dir=tmp_path / "data", rate_limit_per_minute=5)
+    return Settings(semantic=False, knowledge=(KNOWLEDGE,), data_dir=tmp_path / "data", rate_limit_per_minute=5)
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def test_archive_text_reaches_the_terminal_without_control_characters(tmp_path):
     folder = tmp_path / "k"
     folder.mkdir()
     (folder / "zebras.md").write_text(HOSTILE_ARTICLE, encoding="utf-8")
-    core = build_core(Settings(knowledge=(folder,), data_dir=tmp_path / "data"))
+    core = build_core(Settings(semantic=False, knowledge=(folder,), data_dir=tmp_path / "data"))
     out = io.StringIO()
     run_console(core, "alice", False, stdin=io.StringIO("why do zebra herds cross the river\n"), out=out)
     text = out.getvalue()

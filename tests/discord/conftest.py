@@ -95,7 +95,7 @@ def settings(tmp_path) -> Settings:
     extra = tmp_path / "knowledge"
     extra.mkdir()
     (extra / "mentions-and-markdown.md").write_text(PRANK_EPISODE, encoding="utf-8")
-    return Settings(knowledge=(DEFAULT_KNOWLEDGE, extra), data_dir=tmp_path / "data",
+    return Settings(semantic=False, knowledge=(DEFAULT_KNOWLEDGE, extra), data_dir=tmp_path / "data",
                     discord_moderator_roles=(str(MOD_ROLE),))
 
 

@@ -14,7 +14,7 @@ from tests.fakes.knowledge import write_conversation_archive
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(knowledge=(write_conversation_archive(tmp_path / "archive"),), data_dir=tmp_path / "data",
+    return Settings(semantic=False, knowledge=(write_conversation_archive(tmp_path / "archive"),), data_dir=tmp_path / "data",
                     discord_moderator_roles=(str(MOD_ROLE),))
 
 

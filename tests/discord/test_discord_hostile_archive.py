@@ -18,7 +18,7 @@ from tests.fakes.hostile_archive import CODES, EVIL, MARKUP, PERSON_QUESTION, QU
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(knowledge=(DEFAULT_KNOWLEDGE, write_hostile_archive(tmp_path / "hostile")),
+    return Settings(semantic=False, knowledge=(DEFAULT_KNOWLEDGE, write_hostile_archive(tmp_path / "hostile")),
                     data_dir=tmp_path / "data", discord_moderator_roles=(str(MOD_ROLE),))
 
 

@@ -105,7 +105,7 @@ async def test_a_sync_seen_by_live_reload_is_announced_once(tmp_path, data_dir):
     origin.commit()
     sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
     write_episode(tmp_path / "sample", "an-old-one", 1, 1, ["An early episode."])
-    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
+    settings = Settings.from_env({"BOT_SEMANTIC": "0", "BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
                                   "BOT_RELOAD_SECONDS": "0"})  # no timer: the test drives the watcher
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack = Recorder()
@@ -124,7 +124,7 @@ async def test_a_sync_seen_by_live_reload_is_announced_once(tmp_path, data_dir):
 
 async def test_the_first_sync_of_an_archive_is_not_news_its_next_episode_is(tmp_path, data_dir):
     write_episode(tmp_path / "sample", "an-old-one", 1, 1, ["An early episode."])
-    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
+    settings = Settings.from_env({"BOT_SEMANTIC": "0", "BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "sample"),
                                   "BOT_RELOAD_SECONDS": "0"})
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack, discord = Recorder(), Recorder()

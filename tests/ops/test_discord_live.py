@@ -28,7 +28,7 @@ async def fake(monkeypatch):
 
 
 def settings_for(tmp_path, channel=str(CHANNEL)) -> Settings:
-    return Settings(knowledge=(tmp_path / "knowledge",), data_dir=tmp_path / "data", reload_seconds=1,
+    return Settings(semantic=False, knowledge=(tmp_path / "knowledge",), data_dir=tmp_path / "data", reload_seconds=1,
                     discord_token="a-test-token-0123456789", discord_announce_channel=channel)
 
 

@@ -239,7 +239,7 @@ async def test_live_reload_and_announcements_pick_up_a_synced_episode(host, data
     publish(host, items)
     await asyncio.to_thread(sync, host, data_dir)
     (tmp_path / "nothing-else").mkdir()  # the feed is the only archive: its episodes are the news
-    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "nothing-else"),
+    settings = Settings.from_env({"BOT_SEMANTIC": "0", "BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "nothing-else"),
                                   "BOT_RELOAD_SECONDS": "0"})
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     slack = Recorder()

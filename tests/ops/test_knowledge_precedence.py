@@ -28,7 +28,7 @@ def synced_copy_of_the_sample_episode(data_dir):
 
 def test_the_synced_archive_wins_over_the_configured_folder(data_dir):
     copy = synced_copy_of_the_sample_episode(data_dir)
-    settings = Settings(knowledge=(KNOWLEDGE,), data_dir=data_dir)
+    settings = Settings(semantic=False, knowledge=(KNOWLEDGE,), data_dir=data_dir)
     searcher, _ = wiring.open_searcher(settings)
     document = searcher.index.documents[EPISODE_ID]
     assert document.title == FIXED_TITLE and document.path == str(copy)

@@ -49,7 +49,7 @@ def free_port() -> int:
 
 async def test_slack_http_mode_serves_what_happened(tmp_path):
     fake = await FakeSlack().start()
-    settings = Settings(knowledge=(KNOWLEDGE,), data_dir=tmp_path / "data", rate_limit_per_minute=1000,
+    settings = Settings(semantic=False, knowledge=(KNOWLEDGE,), data_dir=tmp_path / "data", rate_limit_per_minute=1000,
                         slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
                         slack_api_url=fake.api_url)
     metrics = PrometheusMetrics(settings.data_dir)
@@ -91,7 +91,7 @@ async def fake_discord(monkeypatch):
 
 async def test_discord_serves_metrics_on_its_own_port(fake_discord, tmp_path):
     port = free_port()
-    settings = Settings(knowledge=(KNOWLEDGE,), data_dir=tmp_path / "data", reload_seconds=0,
+    settings = Settings(semantic=False, knowledge=(KNOWLEDGE,), data_dir=tmp_path / "data", reload_seconds=0,
                         discord_token="a-test-token-0123456789", metrics_port=port)
     metrics = PrometheusMetrics(settings.data_dir)
     client = build_client(build_core(settings, metrics=metrics), (), metrics=metrics)

@@ -135,7 +135,7 @@ async def test_async_run_notices_a_change_and_calls_on_swap(handle, knowledge, t
 
 def test_a_running_bot_learns_a_newly_synced_archive(tmp_path, knowledge):
     data_dir = tmp_path / "data"
-    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
+    settings = Settings.from_env({"BOT_SEMANTIC": "0", "BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     watcher = watcher_for(wiring.knowledge_sources(settings), settings.cache_dir, handle, settings.reload_seconds)
     watcher.prime()
@@ -155,7 +155,7 @@ def synced_bot(tmp_path, knowledge):
     origin.add_episode("kubeflow", 17, 8, NEW)
     origin.commit()
     sync_archive(data_dir, str(origin.path), paths=("_podcast", "_people"))
-    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
+    settings = Settings.from_env({"BOT_SEMANTIC": "0", "BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(knowledge)})
     handle = KnowledgeHandle(Searcher(wiring.open_index(settings).index))
     watcher = watcher_for(wiring.knowledge_sources(settings), settings.cache_dir, handle, settings.reload_seconds)
     watcher.prime()

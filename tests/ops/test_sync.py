@@ -33,7 +33,7 @@ def test_first_sync_clones_only_the_paths_and_joins_the_knowledge(origin, data_d
     assert sorted(p.name for p in root.iterdir() if p.name != ".git") == ["_people", "_podcast"]
     [record] = read_archives(data_dir)
     assert record.paths == PATHS and record.commit == git(origin.path, "rev-parse", "HEAD")
-    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "none")},
+    settings = Settings.from_env({"BOT_SEMANTIC": "0", "BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "none")},
                                  knowledge=None)
     assert root in wiring.knowledge_sources(settings).folders()
     index = open_index([root], None).index
@@ -142,7 +142,7 @@ def test_a_deleted_checkout_does_not_stop_the_bot(origin, data_dir, tmp_path):
 
     sync_archive(data_dir, str(origin.path), paths=PATHS)
     shutil.rmtree(archive_root(data_dir, "website"))
-    settings = Settings.from_env({"BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "k")})
+    settings = Settings.from_env({"BOT_SEMANTIC": "0", "BOT_DATA_DIR": str(data_dir), "BOT_KNOWLEDGE": str(tmp_path / "k")})
     assert wiring.knowledge_sources(settings).folders() == (tmp_path / "k",)
 
 

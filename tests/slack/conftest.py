@@ -63,7 +63,7 @@ def knowledge() -> tuple[Path, ...]:
 
 @pytest.fixture
 def settings(tmp_path, fake_slack, knowledge) -> Settings:
-    return Settings(
+    return Settings(semantic=False,
         knowledge=knowledge, data_dir=tmp_path / "data", rate_limit_per_minute=1000,
         slack_bot_token="xoxb-test-token", slack_app_token="xapp-test-token",
         slack_signing_secret=SIGNING_SECRET, slack_api_url=fake_slack.api_url,

@@ -50,7 +50,7 @@ def read_only(path: Path):
 
 
 def settings_for(data_dir: Path, url: str = "") -> Settings:
-    return Settings(knowledge=(KNOWLEDGE,), data_dir=data_dir, database_url=url, rate_limit_per_minute=5)
+    return Settings(semantic=False, knowledge=(KNOWLEDGE,), data_dir=data_dir, database_url=url, rate_limit_per_minute=5)
 
 
 def core_on(data_dir: Path):
