@@ -6,6 +6,7 @@ hand from the same pieces.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
 from typing import Callable
 
@@ -45,13 +46,18 @@ def open_index(settings: Settings, rebuild: bool = False, progress: Progress = n
 NEW_EPISODE_CHUNKS = 200
 
 
-def load_embedder(settings: Settings):
-    """The semantic layer's model, or None (off, or not installed: words alone)."""
+def load_embedder(settings: Settings, threads: int = 1):
+    """The semantic layer's model, or None (off, or not installed: words alone). A service
+    embeds on one thread, leaving the rest to answering; a batch job may take every core."""
     if not settings.semantic:
         return None
     from bot.retrieval.semantic.embedder import load_embedder as load
 
-    return load(settings.embedding_model or None)
+    return load(settings.embedding_model or None, threads)
+
+
+def all_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def searcher_for(settings: Settings, index, embedder, max_missing: int | None = NEW_EPISODE_CHUNKS,
@@ -71,11 +77,11 @@ def searcher_for(settings: Settings, index, embedder, max_missing: int | None = 
 
 
 def open_searcher(settings: Settings, progress: Progress = no_progress,
-                  max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None):
+                  max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None, threads: int = 1):
     loaded = open_index(settings, progress=progress)
     log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",
              loaded.seconds, len(loaded.index.documents))
-    embedder = embedder if embedder is not None else load_embedder(settings)
+    embedder = embedder if embedder is not None else load_embedder(settings, threads)
     return searcher_for(settings, loaded.index, embedder, max_missing, progress), loaded
 
 
