@@ -25,8 +25,10 @@ ARCHIVE_NOUNS = frozenset("episode episodes ep eps podcast podcasts".split())
 GUEST_NOUNS = frozenset("guest guests speaker speakers host hosts".split())
 PEOPLE_WORDS = frozenset("someone somebody anyone person people guy gal woman man lady".split())  # "someone from Tesla"
 RECENCY = frozenset("latest newest recent recently last new newer lately".split())
-RELEASE = frozenset("came come coming out released release drop drops dropped published uploaded aired "
+RELEASE = frozenset("came come coming out released release drop drops dropped publish publishes published upload "
+                    "uploads uploaded posted aired "
                     "live".split())
+SOURCE_PREPOSITIONS = frozenset("in from on during".split())  # "from the <topic> episode": where it was said
 CITING = frozenset("the some an a one that this your his her their".split())  # "in the podcast ... said"
 BEEN_ON = frozenset("had have has was were been ever any anyone anybody".split())  # "had X on the podcast"
 HOSTING = frozenset("hosts host runs run created founded started".split())
@@ -75,6 +77,9 @@ class Route:
 def route(question: str, catalog: Catalog) -> Route:
     """What `question` asks for. A message of several sentences ("who's alexey grigorev?
     his name is everywhere") is asked by its one question when the rest only tells."""
+    context = _EPISODE_AS_CONTEXT.match(question)
+    if context and _route(context.group("ask"), catalog).kind == QUOTE:
+        return _route(question, catalog, episode_is_context=True)
     sentences = [s for s in _SENTENCES.split(question) if s.strip()]
     asking = [i for i, sentence in enumerate(sentences) if _is_a_question(sentence)]
     if len(sentences) > 1 and len(asking) == 1:  # the chatter after the one question is left out
@@ -101,7 +106,15 @@ QUESTION_STARTS = frozenset("who whos what whats which when where why how is are
                             "should any anything".split())
 
 
-def _route(question: str, catalog: Catalog) -> Route:
+# "the pet tech episode w/ the dog sensor - how long does it take...": an episode named
+# first, as the setting of a question asked after a dash or colon.
+_EPISODE_AS_CONTEXT = re.compile(
+    r"\s*(?:the|that|this)\b[^?.!]{0,80}?\b(?:episodes?|ep|eps|podcast|pod|one)\b[^?.!]{0,80}?\s[-–—:]\s+"
+    r"(?P<ask>(?:how|what|whats|what's|why|when|where|who|which|is|are|do|does|did|can|could|should)\b.*)",
+    re.I | re.S)
+
+
+def _route(question: str, catalog: Catalog, episode_is_context: bool = False) -> Route:
     code = _CODE.search(question)
     if code:
         return Route(EPISODE, number=(int(code.group(1)), int(code.group(2))))
@@ -124,7 +137,7 @@ def _route(question: str, catalog: Catalog) -> Route:
         host = catalog.main_host()
         if host is not None:
             return Route(PERSON, people=(host,))
-    asks_for_episodes = _asks_for_episodes(words, set(topical), archive)
+    asks_for_episodes = not episode_is_context and _asks_for_episodes(words, set(topical), archive)
     if _asks_how_many(words):
         return Route(COUNT) if not distinctive else Route(EPISODES_ABOUT, topic=" ".join(topical))
     if _asks_for_newest(words, archive) and not distinctive and not named:
@@ -224,10 +237,12 @@ def _asks_for_episodes(words: list[str], topical: set[str], archive: frozenset[s
 
 def _cited(words: list[str], i: int) -> bool:
     """The archive noun at `i` names where something was said: "in the podcast", "in some
-    episode", "heard on one of the DTC podcasts that..."."""
+    episode", "heard on one of the DTC podcasts that...", "from the causal inference
+    episode", "on the data makers fest ep"."""
     before = words[max(0, i - 6):i]
-    return words[i - 1:i] == ["in"] or (words[i - 2:i - 1] == ["in"] and words[i - 1] in CITING) \
-        or bool(set(before) & {"heard", "said", "mentioned", "told", "says"})
+    if words[i - 1:i] == ["in"] or bool(set(before) & {"heard", "said", "mentioned", "told", "says"}):
+        return True
+    return any(words[j] in SOURCE_PREPOSITIONS and words[j + 1] in CITING for j in range(max(0, i - 7), i - 1))
 
 
 def _asks_who_hosts(words: list[str], archive: frozenset[str]) -> bool:

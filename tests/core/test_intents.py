@@ -91,3 +91,17 @@ def test_chat_shorthand_and_quoted_titles(catalog, question, kind):
 ])
 def test_last_round_of_phrasings(catalog, question, kind):
     assert route(question, catalog).kind == kind
+
+
+@pytest.mark.parametrize("question, kind", [
+    # An episode named as the setting of a question, not what is asked for (routing set 6).
+    ("the compilers episode w/ grace - why did she print everything?", QUOTE),
+    ("that feature store ep: how many models does it need?", QUOTE),
+    ("can someone explain the moth thing from the compilers episode", QUOTE),
+    ("why print everything? heard it on the compilers ep", QUOTE),
+    ("the compilers episode - got a link?", EPISODES_ABOUT),              # still asked for: no question after
+    ("any episodes on feature stores?", EPISODES_ABOUT),
+    ("what did datatalks publish most recently", LATEST),
+])
+def test_an_episode_as_the_setting_of_a_question(catalog, question, kind):
+    assert route(question, catalog).kind == kind
