@@ -37,6 +37,11 @@ class SparseBM25:
     doc_ids: np.ndarray  # int32, grouped by term
     weights: np.ndarray  # float64, idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
     n_docs: int
+    term_max: np.ndarray | None = None  # per term, its largest weight: a bound for best_rows.py
+
+    def __post_init__(self) -> None:
+        if self.term_max is None:
+            object.__setattr__(self, "term_max", max_per_term(self.offsets, self.weights))
 
     @classmethod
     def build(cls, corpus: list[list[str]], k1: float = K1, b: float = B) -> "SparseBM25":
@@ -88,6 +93,22 @@ class SparseBM25:
                 scores[self.doc_ids[lo:hi]] += count * self.weights[lo:hi]
         return scores
 
+    def postings(self, term: str) -> np.ndarray:
+        """The rows holding `term`, ascending."""
+        i = self.vocabulary.get(term)
+        return self.doc_ids[:0] if i is None else self.doc_ids[self.offsets[i]: self.offsets[i + 1]]
+
     def document_frequency(self, term: str) -> int:
         i = self.vocabulary.get(term)
         return 0 if i is None else int(self.offsets[i + 1] - self.offsets[i])
+
+
+def max_per_term(offsets: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The largest weight in each term's postings (0 for a term without any)."""
+    starts = np.asarray(offsets[:-1])
+    if not len(weights):
+        return np.zeros(len(starts))
+    filled = starts < np.asarray(offsets[1:])
+    result = np.zeros(len(starts))
+    result[filled] = np.maximum.reduceat(weights, starts[filled])
+    return result
