@@ -13,9 +13,10 @@ contribution, so a query touches only passages that contain one of its terms.
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
@@ -44,24 +45,28 @@ class SparseBM25:
             object.__setattr__(self, "term_max", max_per_term(self.offsets, self.weights))
 
     @classmethod
-    def build(cls, corpus: list[list[str]], k1: float = K1, b: float = B) -> "SparseBM25":
-        """The numbers rank-bm25 computes (with the positive IDF), with numpy instead of per-passage dicts."""
-        n_docs = len(corpus)
-        lengths = np.fromiter(map(len, corpus), dtype=np.int64, count=n_docs)
+    def build(cls, corpus: Iterable[Iterable[str]], k1: float = K1, b: float = B) -> "SparseBM25":
+        """The numbers rank-bm25 computes (with the positive IDF), with numpy instead of
+        per-passage dicts. Rows may be generators: they are read once, into 4-byte term
+        ids, so a build never holds a flat list of every token of the archive."""
+        vocabulary: dict[str, int] = {}
+        term_ids, lengths = array("i"), array("q")
+        for row in corpus:
+            before = len(term_ids)
+            term_ids.extend(vocabulary.setdefault(term, len(vocabulary)) for term in row)
+            lengths.append(len(term_ids) - before)
+        n_docs = len(lengths)
+        lengths = np.array(lengths, dtype=np.int64)
         if not lengths.sum():
             return cls({}, np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0), n_docs)
-        flat = list(chain.from_iterable(corpus))
-        vocabulary = {term: i for i, term in enumerate(dict.fromkeys(flat))}
-        term_ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
-        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-        pairs, tf = np.unique(term_ids * n_docs + docs, return_counts=True)  # sorted by term, then doc
-        terms, doc_ids = np.divmod(pairs, n_docs)
+        terms, doc_ids, tf = _postings(np.frombuffer(term_ids, dtype=np.int32), lengths)
+        del term_ids
         df = np.bincount(terms, minlength=len(vocabulary))
         avgdl = lengths.sum() / n_docs
         norm = k1 * (1 - b + b * lengths[doc_ids] / avgdl)
         weights = positive_idf(n_docs, df)[terms] * (tf * (k1 + 1) / (tf + norm))
         offsets = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
-        return cls(vocabulary, offsets, doc_ids.astype(np.int32), weights, n_docs)
+        return cls(vocabulary, offsets, doc_ids, weights, n_docs)
 
     @classmethod
     def weighted_sum(cls, parts: list[tuple["SparseBM25", float]]) -> "SparseBM25":
@@ -112,3 +117,17 @@ def max_per_term(offsets: np.ndarray, weights: np.ndarray) -> np.ndarray:
     result = np.zeros(len(starts))
     result[filled] = np.maximum.reduceat(weights, starts[filled])
     return result
+
+
+def _postings(term_ids: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term, row, count) of every distinct term of every row, sorted by term, then row:
+    a stable sort by term keeps the rows in order, and equal neighbours are counted."""
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    order = np.argsort(term_ids, kind="stable")
+    terms, rows = term_ids[order], rows[order]
+    del order
+    first = np.ones(len(terms), dtype=bool)
+    first[1:] = (terms[1:] != terms[:-1]) | (rows[1:] != rows[:-1])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(terms)))
+    return terms[starts], rows[starts], counts

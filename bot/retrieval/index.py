@@ -14,6 +14,7 @@ Built from loaded knowledge, or restored from the cache; it does no I/O.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -89,7 +90,7 @@ def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSetti
 
     utterance_tokens = [[tokens(p.utterance_text(i)) for i in range(len(p.utterances))] for p in passages]
     fields = {
-        TEXT: SparseBM25.build([[t for u in utts for t in u] for utts in utterance_tokens]),
+        TEXT: SparseBM25.build(chain.from_iterable(utts) for utts in utterance_tokens),
         HEAD: SparseBM25.build([tokenizer(p.section or "") for p in passages]),
         DOC: SparseBM25.build([doc_tokens[p.doc_id] for p in passages]),
     }
