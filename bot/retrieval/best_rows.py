@@ -15,8 +15,11 @@ from collections import Counter
 
 import numpy as np
 
+# The bar is set among at least this many times n rows of the strongest terms: a few
+# more rows than n give a higher bar, and leave more of the common terms unread.
+BAR_ROWS = 4
 # Once the candidates are this share of all rows, one dense pass is cheaper.
-DENSE_SHARE = 0.25
+DENSE_SHARE = 0.1
 # The bound of the unread terms is a float sum in another order than a row's score:
 # it must stay clearly below the n-th score before rows are left out.
 ROUNDING_MARGIN = 1e-9
@@ -37,7 +40,7 @@ def best_rows(model, terms, n: int) -> tuple[np.ndarray, np.ndarray]:
     for i in strongest_first:
         first.append(i)
         held += sizes[i]
-        if held >= n:
+        if held >= BAR_ROWS * n:
             break
     rows = _union(model, first)
     bar = _nth_best(_exact_scores(model, counted, rows), n)

@@ -290,7 +290,9 @@ def _mapped(folder: Path, name: str, dtype: str, shape: list) -> np.ndarray:
     values = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
     if values.dtype.str != dtype or list(values.shape) != shape:
         raise ValueError(f"array {name} is not what the manifest says")
-    return values
+    # A plain view of the same pages: slicing an np.memmap runs Python code each time,
+    # and a query slices postings dozens of times.
+    return values.view(np.ndarray)
 
 
 def _models(index: SearchIndex) -> dict:

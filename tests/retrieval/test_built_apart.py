@@ -11,6 +11,7 @@ from bot.retrieval.cached_index import open_index
 from bot.retrieval.search import Searcher
 
 from tests.fakes.knowledge import episode_text, write
+from tests.retrieval.mapped import mapped
 
 
 def test_a_build_apart_is_mapped_from_the_cache_and_equals_a_build_here(tmp_path):
@@ -18,7 +19,7 @@ def test_a_build_apart_is_mapped_from_the_cache_and_equals_a_build_here(tmp_path
     write(folder, "ep.md", episode_text())
     apart = open_index_built_apart([folder], tmp_path / "cache")
     assert not apart.from_cache
-    assert isinstance(apart.index.ranking.doc_ids, np.memmap)  # built elsewhere, only mapped here
+    assert mapped(apart.index.ranking.doc_ids)  # built elsewhere, only mapped here
     here = open_index([folder], None).index
     assert [p.text for p in apart.index.passages] == [p.text for p in here.passages]
     question = "tomatoes in the garden"
@@ -30,7 +31,7 @@ def test_without_a_cache_the_build_happens_here(tmp_path):
     folder = tmp_path / "knowledge"
     write(folder, "ep.md", episode_text())
     loaded = open_index_built_apart([folder], None)
-    assert not loaded.from_cache and not isinstance(loaded.index.ranking.doc_ids, np.memmap)
+    assert not loaded.from_cache and not mapped(loaded.index.ranking.doc_ids)
 
 
 def test_a_reload_keeps_nothing_of_the_old_index(tmp_path):

@@ -7,6 +7,7 @@ from bot.retrieval.cached_index import open_index
 from bot.retrieval.search import Searcher
 
 from tests.fakes.knowledge import episode_text, write
+from tests.retrieval.mapped import mapped
 
 
 def make_knowledge(tmp_path):
@@ -69,8 +70,8 @@ def test_cache_is_mapped_not_read_and_answers_as_a_fresh_build(tmp_path):
     fresh = open_index([folder], cache).index
     cached = open_index([folder], cache).index
     for model in (cached.ranking, cached.utterances, cached.fields["text"]):
-        assert isinstance(model.doc_ids, np.memmap) and isinstance(model.weights, np.memmap)
-    assert isinstance(cached.passages.columns["utt_bounds"], np.memmap)
+        assert mapped(model.doc_ids) and mapped(model.weights)
+    assert mapped(cached.passages.columns["utt_bounds"])
     assert cached.utterances.vocabulary is cached.fields["text"].vocabulary  # parsed once
     question = "What do robots do in the garden with tomatoes?"
     a, b = Searcher(fresh).search(question), Searcher(cached).search(question)
