@@ -169,6 +169,7 @@ def _write_generation(folder: Path, fingerprint: str, index: SearchIndex) -> Non
         "passage_text": np.frombuffer(index.passages.blob, dtype=np.uint8) if isinstance(index.passages.blob, bytes)
         else index.passages.blob.values,
         "spelling_counts": np.fromiter(index.word_counts.values(), dtype=np.int64, count=len(index.word_counts)),
+        "spelling_words": _word_list(index.word_counts),
     }
     for column, values in index.passages.columns.items():
         arrays[f"passages.{column}"] = values
@@ -183,8 +184,9 @@ def _write_generation(folder: Path, fingerprint: str, index: SearchIndex) -> Non
         same = next((other for other, known in vocabularies.items() if known == terms), None)
         if same is None:
             vocabularies[name] = terms
+            arrays[f"{name}.vocabulary"] = _word_list(terms)
         # the text and its utterances share a vocabulary: stored, parsed and held once
-        fields[name] = {"vocabulary": terms if same is None else {"same_as": same}, "n_docs": bm.n_docs}
+        fields[name] = {"vocabulary": name if same is None else same, "n_docs": bm.n_docs}
     arrays["utterance_terms.offsets"] = index.utterance_terms.offsets
     arrays["utterance_terms.ids"] = index.utterance_terms.ids
     for name, values in arrays.items():
@@ -200,7 +202,6 @@ def _write_generation(folder: Path, fingerprint: str, index: SearchIndex) -> Non
         "skipped": [[s.path, s.reason] for s in index.skipped],
         "people": [[p.person_id, p.name, p.description] for p in index.people.values()],
         "show_name": index.show_name,
-        "spelling_words": list(index.word_counts),
         "fields": fields,
     }
     # surrogateescape: file names that are not UTF-8 (a knowledge folder's) round-trip as they are
@@ -251,20 +252,20 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
     arrays = {name: _mapped(path, name, dtype, shape) for name, (dtype, shape) in meta["arrays"].items()}
     fields, vocabularies = {}, {}
     for name, info in meta["fields"].items():
-        terms = info["vocabulary"]
-        if isinstance(terms, dict):
-            vocabulary = vocabularies[terms["same_as"]]
-        else:
-            vocabulary = vocabularies[name] = {term: i for i, term in enumerate(terms)}
+        stored = info["vocabulary"]
+        if stored not in vocabularies:
+            terms = _words(arrays[f"{stored}.vocabulary"])
+            vocabularies[stored] = dict(zip(terms, range(len(terms))))
+        vocabulary = vocabularies[stored]
         offsets, doc_ids, weights, term_max = (arrays[f"{name}.{a}"] for a in ("offsets", "doc_ids", "weights", "term_max"))
         _check_shapes(offsets, doc_ids, weights, term_max, len(vocabulary), info["n_docs"])
         fields[name] = SparseBM25(vocabulary, offsets, doc_ids, weights, info["n_docs"], term_max)
     columns = {k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("passages.")}
     blob = MappedText(arrays["passage_text"])
-    counts = arrays["spelling_counts"]
-    if len(counts) != len(meta["spelling_words"]):
+    counts, words = arrays["spelling_counts"], _words(arrays["spelling_words"])
+    if len(counts) != len(words):
         raise ValueError("spelling vocabulary and counts disagree")
-    word_counts = dict(zip(meta["spelling_words"], counts.tolist()))
+    word_counts = dict(zip(words, counts.tolist()))
     utterance_terms = TermSequences(arrays["utterance_terms.offsets"], arrays["utterance_terms.ids"])
     passages = PassageTable(columns, meta["passage_names"], blob)
     passages.check()
@@ -281,6 +282,17 @@ def _read(path: Path, fingerprint: str) -> SearchIndex:
     return SearchIndex(by_id, passages, fields, skipped=skipped, word_counts=word_counts, people=people,
                        show_name=meta["show_name"],
                        utterances=utterances, ranking=ranking, utterance_terms=utterance_terms)
+
+
+def _word_list(words) -> np.ndarray:
+    """Words (the tokenizer's: letters and digits) one per line, as bytes: splitting them
+    is many times faster than parsing a JSON list of them."""
+    return np.frombuffer("\n".join(words).encode(), dtype=np.uint8)
+
+
+def _words(stored: np.ndarray) -> list[str]:
+    text = stored.tobytes().decode()
+    return text.split("\n") if text else []
 
 
 def _mapped(folder: Path, name: str, dtype: str, shape: list) -> np.ndarray:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from bot.progress import Progress, no_progress
 from bot.retrieval.bm25 import SparseBM25
 from bot.retrieval.documents import Document
+from bot.retrieval.hosts import HOST_COLUMN, compute_host_lines
 from bot.retrieval.passage_table import PassageTable
 from bot.retrieval.passages import PassageSettings, cut_passages
 from bot.retrieval.phrases import TermSequences
@@ -96,10 +97,12 @@ def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSetti
     }
     utterance_rows = [u for utts in utterance_tokens for u in utts]
     utterances = SparseBM25.build(utterance_rows)
-    return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
-                       knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS),
-                       TermSequences.build(utterance_rows, utterances.vocabulary), dict(knowledge.people),
-                       _show_name(knowledge))
+    index = SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
+                        knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS),
+                        TermSequences.build(utterance_rows, utterances.vocabulary), dict(knowledge.people),
+                        _show_name(knowledge))
+    index.passages.columns[HOST_COLUMN] = compute_host_lines(index)  # once here, not at every start
+    return index
 
 
 def _show_name(knowledge: "Knowledge") -> str | None:

@@ -98,5 +98,7 @@ class PassageTable(Sequence):
         if count and (c["doc"].max() >= len(n["doc"]) or c["section"].max() >= len(n["section"])
                       or c["doc"].min() < 0):
             raise ValueError("passage refers to an unknown document or section")
+        if any(len(c[k]) != len(c["utt_offset"]) for k in ("utt_sec", "utt_who", "utt_host") if k in c):
+            raise ValueError("utterance columns differ in length")
         if len(c["utt_who"]) and c["utt_who"].max() >= len(n["who"]):
             raise ValueError("utterance refers to an unknown speaker")

@@ -21,6 +21,7 @@ import numpy as np
 
 from bot.retrieval.anchoring import answer_in_next_window, choose_anchor
 from bot.retrieval.hits import Hit, SearchResult
+from bot.retrieval.hosts import host_lines
 from bot.retrieval.best_rows import best_rows, top_of
 from bot.retrieval.bm25 import positive_idf
 from bot.retrieval.archive_words import ArchiveWords
@@ -63,7 +64,7 @@ class Searcher:
         self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
         self._idf: dict[str, float] = {}
         self._documents_saying: dict[str, int] = {}
-        self._by_host = host_lines(index)
+        self._by_host = host_lines(index)  # stored by the build; computed for an index built otherwise
         weights = {TEXT: 1.0, HEAD: settings.head_weight, DOC: settings.doc_weight}
         self._ranking = index.ranking if weights == FIELD_WEIGHTS and index.ranking else merge_fields(index.fields, weights)
         docs = index.passages.columns["doc"]
@@ -281,20 +282,6 @@ class Searcher:
         following = self.index.passages[following_row]
         moved = answer_in_next_window(passage, anchor, self._by_host[lo:hi], following, self._by_host[f_lo:f_hi])
         return (passage, anchor, row) if moved is None else (following, moved, following_row)
-
-
-def host_lines(index: SearchIndex) -> np.ndarray:
-    """Per utterance row: whether a host of that episode says it (see Document.hosts)."""
-    columns, names = index.passages.columns, index.passages.names
-    row_doc = np.repeat(columns["doc"], np.diff(columns["utt_bounds"])).astype(np.int64)
-    who = columns["utt_who"].astype(np.int64)
-    pairs, inverse = np.unique(row_doc * (len(names["who"]) + 1) + who + 1, return_inverse=True)
-    flags = np.zeros(len(pairs), dtype=bool)
-    for n, pair in enumerate(pairs.tolist()):
-        doc, who_ref = divmod(pair, len(names["who"]) + 1)
-        if who_ref:
-            flags[n] = names["who"][who_ref - 1] in index.documents[names["doc"][doc]].hosts
-    return flags[inverse]
 
 
 EPISODE_FIRST_RATIO = 0.6

@@ -187,3 +187,14 @@ def test_a_later_start_hashes_only_files_changed_since(tmp_path, monkeypatch):
     path.write_text(path.read_text().replace("tomatoes", "potatoes"))
     again = open_index([folder], cache)
     assert not again.from_cache and [n for n in read if n.endswith(".md")] == ["ep.md"]
+
+
+def test_host_lines_are_stored_by_the_build_and_equal_computing_them(tmp_path):
+    from bot.retrieval.hosts import HOST_COLUMN, compute_host_lines
+
+    folder, cache = make_knowledge(tmp_path), tmp_path / "cache"
+    open_index([folder], cache)
+    cached = open_index([folder], cache).index
+    assert mapped(cached.passages.columns[HOST_COLUMN])
+    assert cached.passages.columns[HOST_COLUMN].tolist() == compute_host_lines(cached).tolist()
+    assert any(cached.passages.columns[HOST_COLUMN])
