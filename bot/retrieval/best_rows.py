@@ -42,6 +42,8 @@ def best_rows(model, terms, n: int) -> tuple[np.ndarray, np.ndarray]:
         held += sizes[i]
         if held >= BAR_ROWS * n:
             break
+    if held > DENSE_SHARE * model.n_docs:  # even the bar's rows are many: one dense pass costs less
+        return top_of_rows(np.arange(model.n_docs), model.scores(terms), n)
     rows = _union(model, first)
     bar = _nth_best(_exact_scores(model, counted, rows), n)
     # 2. The weakest terms whose bounds together stay under the bar can't lift a row
