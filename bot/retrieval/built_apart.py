@@ -9,7 +9,9 @@ child exits, and the service maps the new generation of the cache like any start
 from __future__ import annotations
 
 import logging
-import multiprocessing
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.progress import Progress, no_progress
@@ -29,18 +31,31 @@ def open_index_built_apart(folders: list[Path], cache_dir: Path | None, rebuild:
         loaded = open_index(folders, cache_dir, progress=progress, build=False)
         if loaded is not None:
             return loaded
-    context = multiprocessing.get_context("spawn")  # not fork: this process runs threads
-    child = context.Process(target=_build, args=(list(folders), cache_dir), name="index-build", daemon=True)
-    child.start()
-    child.join()
-    if child.exitcode == 0:
+    exit_code = _build_in_child(folders, cache_dir)
+    if exit_code == 0:
         loaded = open_index(folders, cache_dir, progress=progress, build=False)
         if loaded is not None:
             return IndexLoad(loaded.index, False, loaded.seconds)
     log.warning("the index built in a child process could not be used (exit code %s); building here",
-                child.exitcode)
+                exit_code)
     return open_index(folders, cache_dir, rebuild, progress)
 
 
-def _build(folders: list[Path], cache_dir: Path) -> None:
+def _build_in_child(folders: list[Path], cache_dir: Path) -> int:
+    """Run this module as a fresh interpreter (not multiprocessing: its spawn would re-run
+    the parent's `__main__`, the bot's command line) and wait for it."""
+    package_root = str(Path(__file__).resolve().parents[2])  # where `bot` is importable from
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+    command = [sys.executable, "-m", "bot.retrieval.built_apart", os.fsdecode(cache_dir), *map(os.fsdecode, folders)]
+    return subprocess.run(command, stdin=subprocess.DEVNULL, env=env).returncode
+
+
+def _main(arguments: list[str]) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    cache_dir, *folders = map(Path, arguments)
     open_index(folders, cache_dir, rebuild=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
