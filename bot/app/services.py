@@ -133,7 +133,7 @@ def service_knowledge(settings: Settings):
     layer's vectors are ready), and how it makes searchers later: after a reload, and when
     those vectors are ready (embedded in the background). (knowledge, make_searcher)."""
     embedder = load_embedder(settings)
-    handle = open_knowledge(settings, max_missing=0, embedder=embedder)
+    handle = open_knowledge(settings, max_missing=0, embedder=embedder, apart=True)  # a service keeps no build's memory
     if embedder is None:
         return handle, None
     return handle, partial(searcher_for, settings, embedder=embedder, max_missing=None)

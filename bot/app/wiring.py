@@ -33,9 +33,13 @@ def knowledge_sources(settings: Settings) -> KnowledgeSources:
     return KnowledgeSources(tuple(settings.knowledge), settings.data_dir)
 
 
-def open_index(settings: Settings, rebuild: bool = False, progress: Progress = no_progress):
-    """The index of all knowledge (synced archives included), from the cache when current."""
-    from bot.retrieval.cached_index import open_index as open_cached
+def open_index(settings: Settings, rebuild: bool = False, progress: Progress = no_progress, apart: bool = False):
+    """The index of all knowledge (synced archives included), from the cache when current;
+    `apart`: a build runs in a child process (a long-running service keeps only the map)."""
+    if apart:
+        from bot.retrieval.built_apart import open_index_built_apart as open_cached
+    else:
+        from bot.retrieval.cached_index import open_index as open_cached
 
     return open_cached(list(knowledge_sources(settings).folders()), settings.cache_dir, rebuild=rebuild,
                        progress=progress)
@@ -77,16 +81,18 @@ def searcher_for(settings: Settings, index, embedder, max_missing: int | None = 
 
 
 def open_searcher(settings: Settings, progress: Progress = no_progress,
-                  max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None, threads: int = 1):
-    loaded = open_index(settings, progress=progress)
+                  max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None, threads: int = 1,
+                  apart: bool = False):
+    loaded = open_index(settings, progress=progress, apart=apart)
     log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",
              loaded.seconds, len(loaded.index.documents))
     embedder = embedder if embedder is not None else load_embedder(settings, threads)
     return searcher_for(settings, loaded.index, embedder, max_missing, progress), loaded
 
 
-def open_knowledge(settings: Settings, max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None) -> KnowledgeHandle:
-    return KnowledgeHandle(open_searcher(settings, max_missing=max_missing, embedder=embedder)[0])
+def open_knowledge(settings: Settings, max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None,
+                   apart: bool = False) -> KnowledgeHandle:
+    return KnowledgeHandle(open_searcher(settings, max_missing=max_missing, embedder=embedder, apart=apart)[0])
 
 
 def open_database(settings: Settings) -> Database:

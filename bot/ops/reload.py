@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Sequence
 from bot.metrics import NO_METRICS, Metrics
 from bot.ops.archives import KnowledgeSources
 from bot.retrieval.cache import FileDigests, knowledge_fingerprint
-from bot.retrieval.cached_index import open_index
+from bot.retrieval.built_apart import open_index_built_apart
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ DEFAULT_INTERVAL_SECONDS = 30.0
 class KnowledgeWatcher:
     def __init__(self, handle, folders: Callable[[], Sequence[Path]], cache_dir: Path | None,
                  interval: float = DEFAULT_INTERVAL_SECONDS, on_swap: Iterable[Callable] = (),
-                 make_searcher: Callable | None = None, load: Callable = open_index,
+                 make_searcher: Callable | None = None, load: Callable = open_index_built_apart,
                  metrics: Metrics = NO_METRICS) -> None:
         self.handle = handle
         self.metrics = metrics
@@ -42,7 +42,7 @@ class KnowledgeWatcher:
         self.on_swap = list(on_swap)
         self._folders = folders
         self._make_searcher = make_searcher or _default_searcher
-        self._load = load  # (folders, cache_dir) -> IndexLoad
+        self._load = load  # (folders, cache_dir) -> IndexLoad; by default built in a child, then mapped
         self._seen: tuple | None = None
         self._digests = FileDigests()  # re-hash only files that changed since the last tick
         self._check_lock = threading.Lock()  # one rebuild at a time

@@ -13,9 +13,10 @@ contribution, so a query touches only passages that contain one of its terms.
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
@@ -37,26 +38,35 @@ class SparseBM25:
     doc_ids: np.ndarray  # int32, grouped by term
     weights: np.ndarray  # float64, idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
     n_docs: int
+    term_max: np.ndarray | None = None  # per term, its largest weight: a bound for best_rows.py
+
+    def __post_init__(self) -> None:
+        if self.term_max is None:
+            object.__setattr__(self, "term_max", max_per_term(self.offsets, self.weights))
 
     @classmethod
-    def build(cls, corpus: list[list[str]], k1: float = K1, b: float = B) -> "SparseBM25":
-        """The numbers rank-bm25 computes (with the positive IDF), with numpy instead of per-passage dicts."""
-        n_docs = len(corpus)
-        lengths = np.fromiter(map(len, corpus), dtype=np.int64, count=n_docs)
+    def build(cls, corpus: Iterable[Iterable[str]], k1: float = K1, b: float = B) -> "SparseBM25":
+        """The numbers rank-bm25 computes (with the positive IDF), with numpy instead of
+        per-passage dicts. Rows may be generators: they are read once, into 4-byte term
+        ids, so a build never holds a flat list of every token of the archive."""
+        vocabulary: dict[str, int] = {}
+        term_ids, lengths = array("i"), array("q")
+        for row in corpus:
+            before = len(term_ids)
+            term_ids.extend(vocabulary.setdefault(term, len(vocabulary)) for term in row)
+            lengths.append(len(term_ids) - before)
+        n_docs = len(lengths)
+        lengths = np.array(lengths, dtype=np.int64)
         if not lengths.sum():
             return cls({}, np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0), n_docs)
-        flat = list(chain.from_iterable(corpus))
-        vocabulary = {term: i for i, term in enumerate(dict.fromkeys(flat))}
-        term_ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
-        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-        pairs, tf = np.unique(term_ids * n_docs + docs, return_counts=True)  # sorted by term, then doc
-        terms, doc_ids = np.divmod(pairs, n_docs)
+        terms, doc_ids, tf = _postings(np.frombuffer(term_ids, dtype=np.int32), lengths)
+        del term_ids
         df = np.bincount(terms, minlength=len(vocabulary))
         avgdl = lengths.sum() / n_docs
         norm = k1 * (1 - b + b * lengths[doc_ids] / avgdl)
         weights = positive_idf(n_docs, df)[terms] * (tf * (k1 + 1) / (tf + norm))
         offsets = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
-        return cls(vocabulary, offsets, doc_ids.astype(np.int32), weights, n_docs)
+        return cls(vocabulary, offsets, doc_ids, weights, n_docs)
 
     @classmethod
     def weighted_sum(cls, parts: list[tuple["SparseBM25", float]]) -> "SparseBM25":
@@ -88,6 +98,36 @@ class SparseBM25:
                 scores[self.doc_ids[lo:hi]] += count * self.weights[lo:hi]
         return scores
 
+    def postings(self, term: str) -> np.ndarray:
+        """The rows holding `term`, ascending."""
+        i = self.vocabulary.get(term)
+        return self.doc_ids[:0] if i is None else self.doc_ids[self.offsets[i]: self.offsets[i + 1]]
+
     def document_frequency(self, term: str) -> int:
         i = self.vocabulary.get(term)
         return 0 if i is None else int(self.offsets[i + 1] - self.offsets[i])
+
+
+def max_per_term(offsets: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The largest weight in each term's postings (0 for a term without any)."""
+    starts = np.asarray(offsets[:-1])
+    if not len(weights):
+        return np.zeros(len(starts))
+    filled = starts < np.asarray(offsets[1:])
+    result = np.zeros(len(starts))
+    result[filled] = np.maximum.reduceat(weights, starts[filled])
+    return result
+
+
+def _postings(term_ids: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term, row, count) of every distinct term of every row, sorted by term, then row:
+    a stable sort by term keeps the rows in order, and equal neighbours are counted."""
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+    order = np.argsort(term_ids, kind="stable")
+    terms, rows = term_ids[order], rows[order]
+    del order
+    first = np.ones(len(terms), dtype=bool)
+    first[1:] = (terms[1:] != terms[:-1]) | (rows[1:] != rows[:-1])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(terms)))
+    return terms[starts], rows[starts], counts

@@ -14,12 +14,14 @@ Built from loaded knowledge, or restored from the cache; it does no I/O.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.progress import Progress, no_progress
 from bot.retrieval.bm25 import SparseBM25
 from bot.retrieval.documents import Document
+from bot.retrieval.hosts import HOST_COLUMN, compute_host_lines
 from bot.retrieval.passage_table import PassageTable
 from bot.retrieval.passages import PassageSettings, cut_passages
 from bot.retrieval.phrases import TermSequences
@@ -89,16 +91,18 @@ def build_index(knowledge: "Knowledge", settings: PassageSettings = PassageSetti
 
     utterance_tokens = [[tokens(p.utterance_text(i)) for i in range(len(p.utterances))] for p in passages]
     fields = {
-        TEXT: SparseBM25.build([[t for u in utts for t in u] for utts in utterance_tokens]),
+        TEXT: SparseBM25.build(chain.from_iterable(utts) for utts in utterance_tokens),
         HEAD: SparseBM25.build([tokenizer(p.section or "") for p in passages]),
         DOC: SparseBM25.build([doc_tokens[p.doc_id] for p in passages]),
     }
     utterance_rows = [u for utts in utterance_tokens for u in utts]
     utterances = SparseBM25.build(utterance_rows)
-    return SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
-                       knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS),
-                       TermSequences.build(utterance_rows, utterances.vocabulary), dict(knowledge.people),
-                       _show_name(knowledge))
+    index = SearchIndex(documents, PassageTable.from_passages(passages), fields, tokenizer,
+                        knowledge.skipped, dict(words), utterances, merge_fields(fields, FIELD_WEIGHTS),
+                        TermSequences.build(utterance_rows, utterances.vocabulary), dict(knowledge.people),
+                        _show_name(knowledge))
+    index.passages.columns[HOST_COLUMN] = compute_host_lines(index)  # once here, not at every start
+    return index
 
 
 def _show_name(knowledge: "Knowledge") -> str | None:

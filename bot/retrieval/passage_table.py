@@ -15,12 +15,28 @@ from bot.retrieval.passages import Passage
 NONE = -1  # "no second" / "no speaker" in the integer columns
 
 
+class MappedText:
+    """Bytes kept in a (memory-mapped) uint8 array, read as bytes a slice at a time: the
+    texts of a cached index stay in the page cache until a hit is shown."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, part: slice) -> bytes:
+        return self.values[part].tobytes()
+
+    def decode(self, *args) -> str:
+        return self.values.tobytes().decode(*args)
+
+
 class PassageTable(Sequence):
-    def __init__(self, columns: dict[str, np.ndarray], names: dict[str, list], blob: bytes) -> None:
+    def __init__(self, columns: dict[str, np.ndarray], names: dict[str, list], blob: "bytes | MappedText") -> None:
         self.columns = columns  # text_bounds, doc, section, utt_bounds, utt_offset, utt_sec, utt_who
         self.names = names      # doc, section, who: the values the integer columns point at
         self.blob = blob        # every passage's UTF-8 text, one after another
-        self._as_lists: dict[str, list] | None = None
 
     @classmethod
     def from_passages(cls, passages: list[Passage]) -> "PassageTable":
@@ -59,21 +75,17 @@ class PassageTable(Sequence):
         if not -len(self) <= i < len(self):
             raise IndexError(i)
         i %= len(self)
-        c, n = self.as_lists(), self.names
-        text = self.blob[c["text_bounds"][i]: c["text_bounds"][i + 1]].decode()
-        lo, hi = c["utt_bounds"][i], c["utt_bounds"][i + 1]
+        c, n = self.columns, self.names  # slices, not whole columns: a row is read, not the table
+        start, end = c["text_bounds"][i: i + 2].tolist()
+        text = self.blob[start:end].decode(errors="replace")  # a damaged cache must not fail a reply
+        lo, hi = c["utt_bounds"][i: i + 2].tolist()
         utterances = tuple(
             (off, None if sec == NONE else sec, None if who == NONE else n["who"][who])
-            for off, sec, who in zip(c["utt_offset"][lo:hi], c["utt_sec"][lo:hi], c["utt_who"][lo:hi])
+            for off, sec, who in zip(c["utt_offset"][lo:hi].tolist(), c["utt_sec"][lo:hi].tolist(),
+                                     c["utt_who"][lo:hi].tolist())
         )
-        section = c["section"][i]
-        return Passage(n["doc"][c["doc"][i]], None if section == NONE else n["section"][section], text, utterances)
-
-    def as_lists(self) -> dict[str, list]:
-        """The columns as Python lists: indexing numpy scalars one by one is slow."""
-        if self._as_lists is None:
-            self._as_lists = {name: values.tolist() for name, values in self.columns.items()}
-        return self._as_lists
+        doc, section = int(c["doc"][i]), int(c["section"][i])
+        return Passage(n["doc"][doc], None if section == NONE else n["section"][section], text, utterances)
 
     def check(self) -> None:
         """Raise ValueError when the columns do not describe a consistent table."""
@@ -86,5 +98,7 @@ class PassageTable(Sequence):
         if count and (c["doc"].max() >= len(n["doc"]) or c["section"].max() >= len(n["section"])
                       or c["doc"].min() < 0):
             raise ValueError("passage refers to an unknown document or section")
+        if any(len(c[k]) != len(c["utt_offset"]) for k in ("utt_sec", "utt_who", "utt_host") if k in c):
+            raise ValueError("utterance columns differ in length")
         if len(c["utt_who"]) and c["utt_who"].max() >= len(n["who"]):
             raise ValueError("utterance refers to an unknown speaker")

@@ -21,6 +21,8 @@ import numpy as np
 
 from bot.retrieval.anchoring import answer_in_next_window, choose_anchor
 from bot.retrieval.hits import Hit, SearchResult
+from bot.retrieval.hosts import host_lines
+from bot.retrieval.best_rows import best_rows, top_of
 from bot.retrieval.bm25 import positive_idf
 from bot.retrieval.archive_words import ArchiveWords
 from bot.retrieval.catalog import Catalog
@@ -62,11 +64,10 @@ class Searcher:
         self.parser = QueryParser(index.tokenizer, SpellingCorrector(index.word_counts))
         self._idf: dict[str, float] = {}
         self._documents_saying: dict[str, int] = {}
-        self._by_host = host_lines(index)
+        self._by_host = host_lines(index)  # stored by the build; computed for an index built otherwise
         weights = {TEXT: 1.0, HEAD: settings.head_weight, DOC: settings.doc_weight}
         self._ranking = index.ranking if weights == FIELD_WEIGHTS and index.ranking else merge_fields(index.fields, weights)
         docs = index.passages.columns["doc"]
-        self._passage_of_utterance = np.repeat(np.arange(len(docs)), np.diff(index.passages.columns["utt_bounds"]))
         self._document_starts = np.concatenate(([0], np.flatnonzero(np.diff(docs)) + 1, [len(docs)]))
 
     def search(self, question: str, k: int = 5, within: frozenset[str] | None = None) -> SearchResult:
@@ -74,16 +75,13 @@ class Searcher:
         query = self.parser.parse(question)
         if not query.terms:
             return SearchResult(question, True, (), query)
-        weights, counts = self._utterance_matches(query.terms)
-        scores = self.scores(query.terms)
-        if within is not None:
-            scores = np.where(self._rows_of(within), scores, 0.0)
         pool = self.settings.semantic_candidates if self.semantic is not None else self.settings.candidates
-        candidates = _top(scores, max(pool, self.settings.candidates))
-        scores, candidates = self._with_phrases(query.terms, scores, candidates, counts)
+        scores, candidates = self._candidates(query.terms, max(pool, self.settings.candidates), within)
+        matches = self._utterance_matches(query.terms, candidates)
+        scores, candidates = self._with_phrases(query.terms, scores, candidates, matches)
         if self.semantic is not None:
             scores, candidates = self._with_meaning(question, scores, candidates)
-        hits = tuple(self._top_hits(candidates, scores, weights, k))
+        hits = tuple(self._top_hits(candidates, scores, matches, k))
         missing = self.missing_concept(question)
         abstained = not hits or missing is not None or self.coverage(query, hits[0]) < self.settings.min_coverage
         return SearchResult(question, abstained, hits, query, missing)
@@ -91,6 +89,18 @@ class Searcher:
     def scores(self, terms) -> np.ndarray:
         """text + head_weight * head + doc_weight * doc, through one merged model."""
         return self._ranking.scores(terms)
+
+    def _candidates(self, terms, n: int, within: frozenset[str] | None) -> tuple[dict[int, float], list[int]]:
+        """The n best rows by BM25 (best first) and their scores; only rows that can be
+        among them are scored (best_rows.py), unless the search is limited to documents."""
+        if within is None:
+            rows, values = best_rows(self._ranking, terms, n)
+            rows = rows.tolist()
+        else:
+            dense = np.where(self._rows_of(within), self.scores(terms), 0.0)
+            rows = top_of(dense, n)
+            values = dense[rows]
+        return dict(zip(rows, values.tolist())), rows
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -173,78 +183,80 @@ class Searcher:
         bounds = self.index.passages.columns["utt_bounds"]
         return int(bounds[passage_row]), int(bounds[passage_row + 1])
 
-    def _utterance_matches(self, terms) -> tuple[np.ndarray, np.ndarray]:
-        """Per utterance row: the idf of the distinct question terms it contains, and
-        how many of them (one bincount over the terms' postings)."""
-        postings = self.index.utterances
-        rows, idfs = [], []
-        for term in set(terms):
-            i = postings.vocabulary.get(term)
-            if i is not None:
-                rows.append(postings.doc_ids[postings.offsets[i]: postings.offsets[i + 1]])
-                idfs.append(np.full(len(rows[-1]), self.idf(term)))
-        if not rows:
-            return np.zeros(postings.n_docs), np.zeros(postings.n_docs, dtype=np.int64)
-        rows = np.concatenate(rows)
-        return (np.bincount(rows, weights=np.concatenate(idfs), minlength=postings.n_docs),
-                np.bincount(rows, minlength=postings.n_docs))
+    def _utterance_matches(self, terms, candidates: list[int]) -> "UtteranceMatches":
+        """For the utterances of the candidates: the idf of the distinct question terms
+        each contains, and how many of them (a binary search per term in its postings)."""
+        bounds = self.index.passages.columns["utt_bounds"]
+        passages = np.sort(np.asarray(candidates, dtype=np.int64))
+        starts, ends = bounds[passages], bounds[passages + 1]
+        lengths = ends - starts
+        rows = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        weights, counts = np.zeros(len(rows)), np.zeros(len(rows), dtype=np.int64)
+        for term in set(terms):  # the order of the former bincount over all rows: same sums
+            postings = self.index.utterances.postings(term)
+            if not len(postings):
+                continue
+            at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+            found = postings[at] == rows
+            weights[found] += self.idf(term)
+            counts[found] += 1
+        return UtteranceMatches(rows, weights, counts)
 
-    def _with_phrases(self, terms, scores: np.ndarray, candidates: list[int], counts: np.ndarray):
+    def _with_phrases(self, terms, scores: dict[int, float], candidates: list[int], matches: "UtteranceMatches"):
         """The scores and the candidates' order (best first) once phrase runs count."""
-        bonus = self._phrase_runs(terms, candidates, counts)
+        bonus = self._phrase_runs(terms, matches)
         if not bonus:
             return scores, candidates
-        raised = scores.copy()
+        raised = dict(scores)
         for row, weight in bonus.items():
             raised[row] += self.settings.phrase_weight * weight
         return raised, sorted(candidates, key=lambda row: -raised[row])  # stable: ties keep their order
 
-    def _with_meaning(self, question: str, scores: np.ndarray, candidates: list[int]):
+    def _with_meaning(self, question: str, scores: dict[int, float], candidates: list[int]):
         """Words and meaning blended over the candidates: BM25 (with phrase runs) scaled to
         the best candidate, and the dense similarity of each passage's closest chunk."""
         if not candidates:
             return scores, candidates
-        lexical = scores[candidates] / max(float(scores[candidates].max()), 1e-9)
+        lexical = np.array([scores[row] for row in candidates])
+        lexical = lexical / max(float(lexical.max()), 1e-9)
         dense = self.semantic.passage_scores(self.semantic.question_vector(question), candidates)
         weight = self.settings.semantic_weight
-        blended = scores.copy()
-        blended[candidates] = (1 - weight) * lexical + weight * dense
+        blended = dict(scores)
+        blended.update(zip(candidates, ((1 - weight) * lexical + weight * dense).tolist()))
         return blended, sorted(candidates, key=lambda row: -blended[row])
 
-    def _phrase_runs(self, terms, candidates: list[int], counts: np.ndarray) -> dict[int, float]:
+    def _phrase_runs(self, terms, matches: "UtteranceMatches") -> dict[int, float]:
         """Candidate row -> the idf of the best run of the question's terms one of its
         utterances says in the question's order (`phrases.py`). Only utterances holding
         enough distinct question terms to say such a run are read."""
         sequences, run = self.index.utterance_terms, self.settings.phrase_min_terms
         if not self.settings.phrase_weight or len(terms) < run:
             return {}
-        in_candidates = np.zeros(len(self.index.passages), dtype=bool)
-        in_candidates[candidates] = True
-        readable = np.flatnonzero(counts >= fewest_distinct_in_run(terms, run))
-        readable = readable[in_candidates[self._passage_of_utterance[readable]]]
+        readable = matches.rows[matches.counts >= fewest_distinct_in_run(terms, run)]
+        bounds = self.index.passages.columns["utt_bounds"]
         vocabulary = self.index.utterances.vocabulary
         ids = [vocabulary.get(t) for t in terms]
         idfs = [self.idf(t) for t in terms]
         best: dict[int, float] = {}
         for utterance in rows_saying_a_run(ids, sequences, readable, run):
-            row = int(self._passage_of_utterance[utterance])
+            row = int(np.searchsorted(bounds, utterance, side="right")) - 1
             best[row] = max(best.get(row, 0.0), ordered_run_weight(ids, idfs, sequences.row(utterance), run))
         return best
 
-    def _top_hits(self, candidates: list[int], scores: np.ndarray, utterance_weights: np.ndarray, k: int):
+    def _top_hits(self, candidates: list[int], scores: dict[int, float], matches: "UtteranceMatches", k: int):
         shown: set[str] = set()  # passage texts and quote openings: two files can share a transcript
         per_chapter: dict[tuple[int, int], int] = {}
-        columns = self.index.passages.as_lists()
+        columns = self.index.passages.columns
         count = 0
         for i in candidates:
-            chapter = (columns["doc"][i], columns["section"][i])
+            chapter = (int(columns["doc"][i]), int(columns["section"][i]))
             if per_chapter.get(chapter, 0) >= self.settings.per_chapter:
                 continue
             passage = self.index.passages[i]
             if passage.text in shown:
                 continue
             lo, hi = self._utterance_rows(i)
-            anchor = choose_anchor(passage, utterance_weights[lo:hi], self._by_host[lo:hi],
+            anchor = choose_anchor(passage, matches.weights_between(lo, hi), self._by_host[lo:hi],
                                    self.settings.host_weight)
             passage, anchor, row = self._follow_question(i, passage, anchor, columns)
             opening = passage.utterance_text(anchor)  # overlapping windows share their utterances
@@ -263,27 +275,13 @@ class Searcher:
         """A question ending its window: move to the episode's next window, where the
         answer is (the passage, anchor and row to show)."""
         following_row = row + 1
-        if following_row >= len(self.index.passages) or columns["doc"][row] != columns["doc"][following_row]:
+        if following_row >= len(self.index.passages) or int(columns["doc"][row]) != int(columns["doc"][following_row]):
             return passage, anchor, row
         lo, hi = self._utterance_rows(row)
         f_lo, f_hi = self._utterance_rows(following_row)
         following = self.index.passages[following_row]
         moved = answer_in_next_window(passage, anchor, self._by_host[lo:hi], following, self._by_host[f_lo:f_hi])
         return (passage, anchor, row) if moved is None else (following, moved, following_row)
-
-
-def host_lines(index: SearchIndex) -> np.ndarray:
-    """Per utterance row: whether a host of that episode says it (see Document.hosts)."""
-    columns, names = index.passages.columns, index.passages.names
-    row_doc = np.repeat(columns["doc"], np.diff(columns["utt_bounds"])).astype(np.int64)
-    who = columns["utt_who"].astype(np.int64)
-    pairs, inverse = np.unique(row_doc * (len(names["who"]) + 1) + who + 1, return_inverse=True)
-    flags = np.zeros(len(pairs), dtype=bool)
-    for n, pair in enumerate(pairs.tolist()):
-        doc, who_ref = divmod(pair, len(names["who"]) + 1)
-        if who_ref:
-            flags[n] = names["who"][who_ref - 1] in index.documents[names["doc"][doc]].hosts
-    return flags[inverse]
 
 
 EPISODE_FIRST_RATIO = 0.6
@@ -312,9 +310,16 @@ def _moment(passage, anchor: int) -> str | tuple[str, int]:
     return passage.utterance_text(anchor) if sec is None else (passage.doc_id, sec)
 
 
-def _top(scores: np.ndarray, n: int) -> list[int]:
-    """Rows of the n best positive scores, best first, lower row first on ties."""
-    positive = np.flatnonzero(scores > 0)
-    if len(positive) > n:
-        positive = np.sort(positive[np.argpartition(-scores[positive], n)[:n]])
-    return positive[np.argsort(-scores[positive], kind="stable")].tolist()
+@dataclass(frozen=True)
+class UtteranceMatches:
+    """Per utterance row of the candidates (ascending): the idf of the question's distinct
+    terms it holds, and how many of them."""
+
+    rows: np.ndarray
+    weights: np.ndarray
+    counts: np.ndarray
+
+    def weights_between(self, lo: int, hi: int) -> np.ndarray:
+        """The weights of utterance rows lo..hi-1 (one candidate's, all present)."""
+        start = int(np.searchsorted(self.rows, lo))
+        return self.weights[start: start + hi - lo]

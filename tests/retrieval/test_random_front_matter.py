@@ -55,8 +55,8 @@ def load_beside_an_anchor(content: str | bytes) -> None:
             check_bounded(loaded.document)
             assert all(u.sec is None or 0 <= u.sec <= MAX_SECONDS for s in loaded.sections for u in s.utterances)
         index = build_index(knowledge)
-        write_cache(Path(folder) / "index.npz", "key", index)
-        assert read_cache(Path(folder) / "index.npz", "key") is not None
+        written = write_cache(Path(folder) / "cache", [Path(folder)], "key", index)
+        assert read_cache(written, "key") is not None
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
