@@ -44,10 +44,10 @@ def open_index_built_apart(folders: list[Path], cache_dir: Path | None, rebuild:
 def _build_in_child(folders: list[Path], cache_dir: Path) -> int:
     """Run this module as a fresh interpreter (not multiprocessing: its spawn would re-run
     the parent's `__main__`, the bot's command line) and wait for it."""
-    package_root = str(Path(__file__).resolve().parents[2])  # where `bot` is importable from
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
-    command = [sys.executable, "-m", "bot.retrieval.built_apart", os.fsdecode(cache_dir), *map(os.fsdecode, folders)]
-    return subprocess.run(command, stdin=subprocess.DEVNULL, env=env).returncode
+    package_root = Path(__file__).resolve().parents[2]  # `-m` imports `bot` from the working folder
+    paths = [os.path.abspath(path) for path in (cache_dir, *folders)]  # as the parent meant them
+    command = [sys.executable, "-m", "bot.retrieval.built_apart", *paths]
+    return subprocess.run(command, stdin=subprocess.DEVNULL, cwd=package_root).returncode
 
 
 def _main(arguments: list[str]) -> int:
