@@ -69,7 +69,7 @@ def main() -> None:
     index = open_index(settings).index
     words = Searcher(index)
     before = rss_mib()
-    embedder = load_embedder(settings, threads=1)   # one thread, as a service answers
+    embedder = load_embedder(settings)   # as a service loads it
     if embedder is None:
         sys.exit("the semantic layer is not installed")
     meaning = searcher_for(settings, index, embedder, max_missing=0)
@@ -83,7 +83,7 @@ def main() -> None:
     embedding = timings(meaning.semantic.question_vector, asked)
     print(line("answer by words alone", by_words))
     print(line("answer with the semantic layer", with_meaning))
-    print(line("question embedding alone (one thread)", embedding))
+    print(line("question embedding alone", embedding))
     print(f"semantic / words p50: {statistics.median(with_meaning) / statistics.median(by_words):.1f}x")
     print(f"memory the layer adds (model + vectors touched): {rss_mib() - before:.0f} MiB; process RSS {rss_mib():.0f} MiB")
 

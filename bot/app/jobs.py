@@ -52,7 +52,7 @@ def search(args, settings: Settings) -> int:
 
 def evaluate(args, settings: Settings) -> int:
     from bot.app.progress import terminal_progress
-    from bot.app.wiring import all_cores, open_searcher
+    from bot.app.wiring import open_searcher
     from bot.core.answering import answer
     from bot.core.evaluation import evaluate as score, gold_coverage
     from bot.core.question_set import read_questions
@@ -61,8 +61,8 @@ def evaluate(args, settings: Settings) -> int:
     require_between(args.k, "-k", 1, 100)
     questions = read_questions(args.file)
     with terminal_progress() as progress:
-        # eval embeds what the archive lacks, on every core: it measures what members see
-        searcher, loaded = open_searcher(settings, progress, max_missing=None, threads=all_cores())
+        # eval embeds what the archive lacks: it measures what members see
+        searcher, loaded = open_searcher(settings, progress, max_missing=None)
         _warn_about_gold_coverage(args.file, gold_coverage(questions, searcher.index.documents), settings)
         report = score(lambda question, k, previous: answer(searcher, question, k, previous), questions, args.k,
                        progress)
@@ -74,7 +74,7 @@ def evaluate(args, settings: Settings) -> int:
 def index(args, settings: Settings) -> int:
     """The index (and the semantic layer's vectors, when it is installed), built or refreshed."""
     from bot.app.progress import terminal_progress
-    from bot.app.wiring import all_cores, knowledge_sources, load_embedder, open_index, searcher_for
+    from bot.app.wiring import knowledge_sources, load_embedder, open_index, searcher_for
 
     with terminal_progress() as progress:
         loaded = open_index(settings, rebuild=args.rebuild, progress=progress)
@@ -87,7 +87,7 @@ def index(args, settings: Settings) -> int:
           f"{len(built.episodes)} episodes, {len(built.passages)} passages")
     for skipped in built.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
-    embedder = load_embedder(settings, threads=all_cores())
+    embedder = load_embedder(settings)
     if embedder is not None:
         with terminal_progress() as progress:
             searcher = searcher_for(settings, built, embedder, max_missing=None, progress=progress)

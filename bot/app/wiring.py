@@ -50,14 +50,15 @@ def open_index(settings: Settings, rebuild: bool = False, progress: Progress = n
 NEW_EPISODE_CHUNKS = 200
 
 
-def load_embedder(settings: Settings, threads: int = 1):
-    """The semantic layer's model, or None (off, or not installed: words alone). A service
-    embeds on one thread, leaving the rest to answering; a batch job may take every core."""
+def load_embedder(settings: Settings):
+    """The semantic layer's model, or None (off, or not installed: words alone). It runs on
+    every core: a question's embedding is most of what meaning costs an answer (13 ms on one
+    core of the development machine, 10 ms on two), and a first embed of an archive is long."""
     if not settings.semantic:
         return None
     from bot.retrieval.semantic.embedder import load_embedder as load
 
-    return load(settings.embedding_model or None, threads)
+    return load(settings.embedding_model or None, all_cores())
 
 
 def all_cores() -> int:
@@ -81,12 +82,11 @@ def searcher_for(settings: Settings, index, embedder, max_missing: int | None = 
 
 
 def open_searcher(settings: Settings, progress: Progress = no_progress,
-                  max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None, threads: int = 1,
-                  apart: bool = False):
+                  max_missing: int | None = NEW_EPISODE_CHUNKS, embedder=None, apart: bool = False):
     loaded = open_index(settings, progress=progress, apart=apart)
     log.info("index %s in %.2f s: %d documents", "loaded" if loaded.from_cache else "built",
              loaded.seconds, len(loaded.index.documents))
-    embedder = embedder if embedder is not None else load_embedder(settings, threads)
+    embedder = embedder if embedder is not None else load_embedder(settings)
     return searcher_for(settings, loaded.index, embedder, max_missing, progress), loaded
 
 
